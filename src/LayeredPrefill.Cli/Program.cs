@@ -1,1 +1,9 @@
-return 0;
+using System.CommandLine;
+using LayeredPrefill.Cli.Commands;
+
+var root = new RootCommand("Chunked vs layered prefill for Mixture-of-Experts serving: simulate, run kernels, compare.");
+root.Subcommands.Add(RunCommand.Create());
+root.Subcommands.Add(CompareCommand.Create());
+root.Subcommands.Add(ModelsCommand.Create());
+root.Subcommands.Add(TracesCommand.Create());
+return await CliHost.InvokeAsync(root, args);
