@@ -50,6 +50,15 @@ public static class ModelCatalog
             ?? throw new UserInputException($"--model: unknown model '{name}' (valid: {string.Join(", ", Names)}; or pass a config.json path)");
     }
 
+    /// <summary>The preset <paramref name="nameOrPath"/> names, else the Hugging Face config.json at that path.</summary>
+    public static MoeModel GetOrReadConfig(string nameOrPath)
+    {
+        string key = (nameOrPath ?? "").Trim();
+        if (Names.Contains(key, StringComparer.OrdinalIgnoreCase)) return Get(key);
+        if (File.Exists(key)) return HfConfigReader.ReadFile(key);
+        return Get(key); // reports the valid names
+    }
+
     /// <summary>
     /// Layer groups G for admitted prefill batches of ≤512, ≤1024, ≤2048, ≤4096 and more prompt tokens,
     /// as in the authors' engine: 1,2,4,8,16 for 48-layer Qwen3 and 1,2,4,6,12 for 24-layer GPT-OSS.
