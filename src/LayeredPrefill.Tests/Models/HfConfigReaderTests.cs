@@ -64,6 +64,14 @@ public class HfConfigReaderTests
     }
 
     [Fact]
+    public void Gpt_oss_top_k_may_be_spelled_experts_per_token_alone()
+    {
+        string json = File.ReadAllText(Config("gpt_oss_20b.json")).Replace("\"num_experts_per_tok\": 4,", "");
+        Assert.DoesNotContain("num_experts_per_tok", json);
+        Assert.Equal(4, HfConfigReader.Parse(json, "gpt.json").TopK);
+    }
+
+    [Fact]
     public void Malformed_json_reports_line_and_byte_position()
     {
         // The missing comma after line 3 shows at line 4, on the quote in byte 3.

@@ -95,12 +95,12 @@ public static class HfConfigReader
             TiedEmbeddings: f.OptionalBool("tie_word_embeddings") ?? false);
     }
 
-    private static (int Experts, int TopK) Routing(ConfigFields f, string expertsField)
+    private static (int Experts, int TopK) Routing(ConfigFields f, string expertsField, string topKField = "num_experts_per_tok")
     {
         int experts = f.RequiredPositiveInt(expertsField);
-        int topK = f.RequiredPositiveInt("num_experts_per_tok");
+        int topK = f.RequiredPositiveInt(topKField);
         if (topK > experts)
-            throw f.Error("num_experts_per_tok", $"({topK}) must not exceed {expertsField} ({experts})");
+            throw f.Error(topKField, $"({topK}) must not exceed {expertsField} ({experts})");
         return (experts, topK);
     }
 
@@ -132,8 +132,10 @@ public static class HfConfigReader
 
     private static MoeModel GptOss(ConfigFields f, MoeModel m)
     {
-        var (experts, topK) = Routing(f, "num_local_experts");
-        if (f.OptionalPositiveInt("experts_per_token") is { } alias && alias != topK)
+        // OpenAI's original config spells top-k experts_per_token; the transformers one has both.
+        bool hasStandard = f.Has("num_experts_per_tok");
+        var (experts, topK) = Routing(f, "num_local_experts", hasStandard ? "num_experts_per_tok" : "experts_per_token");
+        if (hasStandard && f.OptionalPositiveInt("experts_per_token") is { } alias && alias != topK)
             throw f.Error("experts_per_token", $"({alias}) contradicts num_experts_per_tok ({topK})");
         int window = f.OptionalPositiveInt("sliding_window") ?? 128;
         if (f.OptionalStringArray("layer_types") is { } types)
