@@ -21,7 +21,7 @@ internal static class ExperimentSetup
 
     public static MoeModel ResolveModel(CommonOptions o, ParseResult p)
     {
-        var model = p.GetValue(o.ModelConfig) is { } path ? HfConfigReader.Read(path) : ModelCatalog.Get(p.GetValue(o.Model)!);
+        var model = p.GetValue(o.ModelConfig) is { } path ? HfConfigReader.ReadFile(path) : ModelCatalog.GetOrReadConfig(p.GetValue(o.Model)!);
         if (p.GetValue(o.Layers) is { } layers)
         {
             if (layers <= 0 || layers > model.Layers)

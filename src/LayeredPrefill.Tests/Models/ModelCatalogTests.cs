@@ -122,7 +122,7 @@ public class ModelCatalogTests
     [InlineData(4097, 16)]
     [InlineData(8192, 16)]
     public void Adaptive_group_count_follows_the_prompt_thresholds(int promptTokens, int groups) =>
-        Assert.Equal(groups, ModelCatalog.AdaptiveGroupCount(ModelCatalog.Get("qwen3-30b-a3b"), promptTokens));
+        Assert.Equal(groups, LayeredPrefill.Scheduling.LayerGroups.Adaptive(ModelCatalog.AdaptiveGroupLadder(ModelCatalog.Get("qwen3-30b-a3b")), promptTokens, 48));
 
     [Fact]
     public void Ladder_is_non_decreasing_and_within_the_layer_count_for_random_depths()

@@ -7,18 +7,6 @@ public class LayeredPrefillTests
 {
     private static readonly int[] QwenLadder = [1, 2, 4, 8, 16];
 
-    [Theory]
-    [InlineData(1, 1)]
-    [InlineData(512, 1)]
-    [InlineData(513, 2)]
-    [InlineData(1024, 2)]
-    [InlineData(2048, 4)]
-    [InlineData(4096, 8)]
-    [InlineData(4097, 16)]
-    [InlineData(8192, 16)]
-    public void Adaptive_table_matches_the_authors_engine(int promptTokens, int expectedGroups) =>
-        Assert.Equal(expectedGroups, LayerGroups.Adaptive(QwenLadder, promptTokens, 48));
-
     [Fact]
     public void Adaptive_table_for_gpt_oss_ladder()
     {

@@ -6,9 +6,6 @@ public static class ModelCatalog
     /// <summary>The paper's max model length; prompts longer than this were rejected.</summary>
     public const int PaperMaxModelLengthTokens = 32768;
 
-    /// <summary>Upper prompt-token bounds of the first four rungs of <see cref="AdaptiveGroupLadder"/>; longer prompts take the last rung.</summary>
-    public static IReadOnlyList<int> AdaptiveGroupThresholdsTokens { get; } = [512, 1024, 2048, 4096];
-
     // Shapes are the Hugging Face config.json values; REFERENCE.md §2 lists the derived byte counts the tests check.
     private static readonly MoeModel[] Presets =
     [
@@ -73,14 +70,5 @@ public static class ModelCatalog
         ArgumentNullException.ThrowIfNull(m);
         int[] ladder = m.Layers == 24 ? [1, 2, 4, 6, 12] : [1, 2, 4, 8, 16];
         return ladder.Select(g => Math.Min(g, m.Layers)).ToArray();
-    }
-
-    /// <summary>The ladder's G for a prefill batch of <paramref name="promptTokens"/> tokens.</summary>
-    public static int AdaptiveGroupCount(MoeModel m, long promptTokens)
-    {
-        IReadOnlyList<int> ladder = AdaptiveGroupLadder(m);
-        for (int rung = 0; rung < AdaptiveGroupThresholdsTokens.Count; rung++)
-            if (promptTokens <= AdaptiveGroupThresholdsTokens[rung]) return ladder[rung];
-        return ladder[^1];
     }
 }
