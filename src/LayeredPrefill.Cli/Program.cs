@@ -1,4 +1,5 @@
 using System.CommandLine;
+using LayeredPrefill.Cli;
 using LayeredPrefill.Cli.Commands;
 
 var root = new RootCommand("Chunked vs layered prefill for Mixture-of-Experts serving: simulate, run kernels, compare.");

@@ -8,7 +8,7 @@ namespace LayeredPrefill.Cli.Commands;
 /// <summary>The side-by-side terminal table of one or more policies' metrics.</summary>
 internal static class ResultTable
 {
-    private sealed record Row(string Name, Func<ServingMetrics, double> Value, string Format, bool LowerIsBetter = true);
+    private sealed record Row(string Name, Func<ServingMetrics, double> Value, string Format, bool LowerIsBetter = true, bool Neutral = false);
 
     private static readonly Row[] Rows =
     [
@@ -29,7 +29,7 @@ internal static class ResultTable
         new("expert GB total", m => m.ExpertWeightBytes / 1e9, "F1"),
         new("J / token", m => m.EnergyPerTokenJoules, "F4"),
         new("J / output token", m => m.EnergyPerOutputTokenJoules, "F3"),
-        new("iterations", m => m.Iterations, "F0"),
+        new("iterations", m => m.Iterations, "F0", Neutral: true),
         new("preemptions", m => m.Preemptions, "F0"),
     ];
 
@@ -43,7 +43,7 @@ internal static class ResultTable
         {
             var cells = new List<string> { row.Name };
             cells.AddRange(reports.Select(r => Format(row.Value(r.Metrics), row.Format)));
-            if (ratio) cells.Add(Change(row.Value(reports[0].Metrics), row.Value(reports[1].Metrics), row.LowerIsBetter));
+            if (ratio) cells.Add(Change(row.Value(reports[0].Metrics), row.Value(reports[1].Metrics), row.LowerIsBetter, row.Neutral));
             table.AddRow(cells.Select(Markup.Escape).ToArray());
         }
         return table;
@@ -52,12 +52,12 @@ internal static class ResultTable
     private static string Format(double value, string format) =>
         double.IsFinite(value) ? value.ToString(format, CultureInfo.InvariantCulture) : "—";
 
-    private static string Change(double baseline, double value, bool lowerIsBetter)
+    private static string Change(double baseline, double value, bool lowerIsBetter, bool neutral)
     {
         if (!double.IsFinite(baseline) || !double.IsFinite(value) || baseline == 0) return "—";
         double change = (value - baseline) / Math.Abs(baseline) * 100;
         string sign = change >= 0 ? "+" : "";
-        string verdict = Math.Abs(change) < 0.5 ? "" : (change < 0) == lowerIsBetter ? " better" : " worse";
+        string verdict = neutral || Math.Abs(change) < 0.5 ? "" : (change < 0) == lowerIsBetter ? " better" : " worse";
         return $"{sign}{change.ToString("F1", CultureInfo.InvariantCulture)}%{verdict}";
     }
 }
