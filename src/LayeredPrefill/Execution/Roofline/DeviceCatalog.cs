@@ -104,11 +104,12 @@ public static class DeviceCatalog
     /// activations per token (see <see cref="RooflineExecutor"/>), FLOPs = 75.5 MFLOP per token.
     /// H100 (memory 0.85, compute 0.40, 15 µs), T = 1, 8, 32, 128, 512, 2048, 8192:
     ///   model 42, 187, 387, 447, 471, 566, 1578 µs vs Triton 42, 182, 368, 424, 477, 637, 1581:
-    ///   residuals −1, +3, +5, +5, −1, −12, −0 %; 16 chunks of 512 vs one 8192 pass: 4.77× (Triton 4.83×).
+    ///   residuals −1, +3, +5, +5, −1, −11, −0 %; 16 chunks of 512 vs one 8192 pass: 4.77× (Triton 4.83×).
     /// H200 (memory 0.90, compute 0.40 kept from H100 since the SMs are the same, 21 µs):
     ///   model 39, 134, 266, 306, 321, 412, 1584 µs vs Triton 38, 126, 271, 302, 343, 533, 1547:
-    ///   residuals +1, +6, −2, +1, −7, −26, +2 %. The free fit (compute 0.355) trades the 8192 point
-    ///   (+14 %) for 2048 (−15 %); keeping the 8192 anchor keeps the chunked-vs-layered ratio honest.
+    ///   residuals +1, +6, −2, +1, −6, −23, +2 %; 16×512 vs 8192: 3.25× (Triton 3.55×). The free fit
+    ///   (compute 0.355) trades the 8192 point (+14 %) for 2048 (−15 %); keeping the 8192 anchor keeps
+    ///   the chunked-vs-layered ratio honest. RooflineCalibrationTests holds these bounds.
     /// The roofline max() cannot bend through the knee near T = 2048, where the real kernel is
     /// neither purely memory- nor compute-bound: that point is under-predicted on both cards.
     /// The other classes are not fitted: DenseGemm and LmHead use REFERENCE §3's measured bf16 GEMM
