@@ -15,8 +15,9 @@ namespace LayeredPrefill.Execution.Roofline;
 /// drawn one by one until every expert is hit or <see cref="DefaultLiteralTokens"/> tokens are
 /// drawn; then each expert still missed is hit by the remaining R tokens with probability
 /// 1 − (1 − π_e)^R, drawn independently, where π_e is one token's chance to pick e
-/// (<see cref="ZipfAliasTable.InclusionProbabilities"/>). That keeps each expert's chance exact
-/// (exactly k/E when s = 0) and only loosens the small negative correlation between misses.
+/// (<see cref="ZipfAliasTable.InclusionProbabilities"/>). Each expert's chance stays exact for s = 0
+/// (π = k/E) and within ~1 % under skew (Rosén's approximation of π); only the small negative
+/// correlation between misses is lost. Tests hold both against pure token-by-token sampling.
 /// </remarks>
 public sealed class SampledRouting : IExpertRouting
 {
@@ -54,7 +55,7 @@ public sealed class SampledRouting : IExpertRouting
         var permutation = Permutation(layer, experts);
         var rng = new SplitMix64(MixSeed(_seed, layer, iterationIndex));
 
-        // Stamps instead of clearing: chosenBy[r] == t+1 means rank r is already in token t's set.
+        // Stamps instead of clearing: chosenBy[r] == t means rank r is already in token t's set (t counts from 1).
         Span<int> chosenBy = experts <= 1024 ? stackalloc int[experts] : new int[experts];
         Span<bool> hit = experts <= 1024 ? stackalloc bool[experts] : new bool[experts];
         chosenBy.Clear();
