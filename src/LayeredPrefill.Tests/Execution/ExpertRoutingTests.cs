@@ -121,7 +121,7 @@ public class ExpertRoutingTests
     [InlineData(8.0, 12)]  // nearly all mass in the top ranks: scan fallback
     public void Every_draw_path_picks_k_distinct_ranks_with_the_right_frequencies(double skew, int k)
     {
-        const int n = 16, tokens = 20_000;
+        const int n = 16, tokens = 8_000;
         var table = new ZipfAliasTable(n, skew);
         var rng = new SplitMix64(12345);
         var reference = new Random(54321);
@@ -160,11 +160,11 @@ public class ExpertRoutingTests
     [Theory]
     [InlineData(1.5, 256)]
     [InlineData(2.2, 1024)]
-    [InlineData(2.5, 4096)]
+    [InlineData(2.5, 1024)]
     public void Capped_sampling_matches_pure_token_sampling_on_average(double skew, int tokens)
     {
         var seeds = new Random((int)(skew * 1000) + tokens);
-        double Mean(int literal) => Enumerable.Range(0, 150)
+        double Mean(int literal) => Enumerable.Range(0, 100)
             .Average(i => new SampledRouting(seeds.Next(), skew, literal).DistinctExperts(i % 48, tokens, 128, 8, i));
         double capped = Mean(SampledRouting.DefaultLiteralTokens), pure = Mean(int.MaxValue);
         // Rosén's inclusion approximation over-counts rare experts by ~1 % at steep skew.
