@@ -16,8 +16,8 @@ public static class ChunkSizePlot
         string[] series = ["simulated (roofline)", "paper (measured, 2× H100)"];
         return
         [
-            GroupedBarPlot.Render(gb, series, $"Expert weight traffic vs chunk size — {what}", "MoE weight load (GB)", folder, "chunk-size-traffic", valueFormat: "0.0"),
-            GroupedBarPlot.Render(ms, series, $"MoE time vs chunk size — {what}", "MoE time (ms)", folder, "chunk-size-moe-time", valueFormat: "0.0"),
+            GroupedBarPlot.Render(gb, series, $"Expert weight traffic vs chunk size — {what}", "chunk size (tokens)", "MoE weight load (GB)", folder, "chunk-size-traffic", valueFormat: "0.0"),
+            GroupedBarPlot.Render(ms, series, $"MoE time vs chunk size — {what}", "chunk size (tokens)", "MoE time (ms)", folder, "chunk-size-moe-time", valueFormat: "0.0"),
         ];
     }
 }

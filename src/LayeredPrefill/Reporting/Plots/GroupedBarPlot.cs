@@ -9,10 +9,10 @@ public sealed record BarGroup(string Label, IReadOnlyList<double> Values);
 public static class GroupedBarPlot
 {
     /// <summary>Renders the groups; <paramref name="seriesNames"/> name the bars in the legend.</summary>
-    public static PlotImage Render(IReadOnlyList<BarGroup> groups, IReadOnlyList<string> seriesNames, string title, string yLabel, string folder, string stem,
+    public static PlotImage Render(IReadOnlyList<BarGroup> groups, IReadOnlyList<string> seriesNames, string title, string xLabel, string yLabel, string folder, string stem,
         IReadOnlyList<Color>? colors = null, string valueFormat = "0.###")
     {
-        var plot = PlotFile.New(title, "", yLabel);
+        var plot = PlotFile.New(title, xLabel, yLabel);
         int n = seriesNames.Count;
         double width = 0.8 / n;
         for (int s = 0; s < n; s++)

@@ -104,9 +104,9 @@ public static class SweepReport
                 d.Policies.Select(pol => g.Where(p => p.Policy == pol && p.RatePerSecond == mid).Select(value).DefaultIfEmpty(double.NaN).First()).ToArray());
         }
         doc.Add(new Figure(GroupedBarPlot.Render(groups.Select(g => Group(g, p => p.ExpertBytesPerToken / 1e9)).ToArray(), d.Policies,
-            "Expert weight traffic per token", "expert GB per token", plots, "expert-gb-per-token", valueFormat: "0.00")));
+            "Expert weight traffic per token", "model / trace @ rate (req/s)", "expert GB per token", plots, "expert-gb-per-token", valueFormat: "0.000")));
         doc.Add(new Figure(GroupedBarPlot.Render(groups.Select(g => Group(g, p => p.EnergyPerTokenJoules)).ToArray(), d.Policies,
-            "Energy per token", "J per token", plots, "energy-per-token", valueFormat: "0.000")));
+            "Energy per token", "model / trace @ rate (req/s)", "J per token", plots, "energy-per-token", valueFormat: "0.000")));
     }
 
     private static void ChunkSize(ReportDocument doc, SweepDefinition d, string plots)
