@@ -30,7 +30,7 @@ public sealed record SweepDefinition(
     public static SweepDefinition Default { get; } = new(
         "default",
         ["chunked-256", "chunked-512", "chunked-1024", "chunked-2048", "layered-adaptive", "prefill-first"],
-        [new SweepGrid(["qwen3-30b-a3b"], ["arxiv-long"], [1.2, 1.5, 1.8])],
+        [new SweepGrid(["qwen3-30b-a3b"], ["arxiv-long"], [1.5, 2.5, 3.5])],
         RequestsPerPoint: 200);
 
     /// <summary>Refuses a definition no sweep can run, naming <paramref name="where"/> (a file or the options) and the field.</summary>

@@ -28,7 +28,7 @@ public static class ParetoPlot
             }
         }
         plot.ShowLegend(Alignment.UpperRight);
-        plot.Axes.Margins(0.12, 0.12);
+        plot.Axes.Margins(0.2, 0.12);
         return PlotFile.Save(plot, folder, stem, title);
     }
 

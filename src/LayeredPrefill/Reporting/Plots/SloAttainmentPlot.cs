@@ -22,8 +22,9 @@ public static class SloAttainmentPlot
             if (series.Length == 0) continue;
             var s = plot.Add.Scatter(series.Select(p => p.RatePerSecond).ToArray(), series.Select(p => p.SloAttainment * 100).ToArray(), PlotFile.Series(i));
             s.LegendText = references is null ? policyOrder[i] : $"{policyOrder[i]} (simulated)";
-            s.LineWidth = 2;
-            s.MarkerSize = 8;
+            // Earlier series are drawn wider, so a curve hidden under a later one still shows as a halo.
+            s.LineWidth = Math.Max(2, 6 - 1.2f * i);
+            s.MarkerSize = Math.Max(7, 13 - 1.5f * i);
         }
         foreach (var r in references ?? [])
         {

@@ -64,6 +64,11 @@ public static class PaperReport
                 "p99_itl" => p.P99ItlMs, "mean_e2el" => p.MeanE2elMs, "p99_e2el" => p.P99E2elMs, _ => double.NaN,
             };
         }
+        double tpotRatio = Sim("chunked-512", "mean_tpot") / PaperReference.Vllm.First(m => m.Key == "mean_tpot").VllmMs;
+        if (double.IsFinite(tpotRatio))
+            doc.P($"Calibration note: the simulated chunked-512 decode step (mean TPOT) is {Fmt.N(tpotRatio, "0.00")}× the paper's measured vLLM one. " +
+                "Where this is well below 1, the simulated GPUs serve each iteration faster than the paper's engine did, so the paper's rates load them less " +
+                "and attainment collapses at higher rates than the paper's; compare the shapes and the relative changes, not the absolute rates.");
         doc.Add(new Table(["metric (ms)", "vLLM 0.10.2 (paper)", "layered (paper)", "paper change", "chunked-512 (sim)", "layered (sim)", "sim change"],
             PaperReference.Vllm.Select(m =>
             {
