@@ -144,16 +144,18 @@ public static class SweepDefinitionJson
     private static IReadOnlyList<string>? Strings(JsonElement e, string field, string source, string prefix = "")
     {
         if (!e.TryGetProperty(field, out var v)) return null;
-        if (v.ValueKind != JsonValueKind.Array || v.EnumerateArray().Any(x => x.ValueKind != JsonValueKind.String))
-            throw Wrong(source, prefix + field, "an array of strings", v);
+        if (v.ValueKind != JsonValueKind.Array) throw Wrong(source, prefix + field, "an array of strings", v);
+        foreach (var x in v.EnumerateArray())
+            if (x.ValueKind != JsonValueKind.String) throw Wrong(source, prefix + field, "an array of strings", x);
         return v.EnumerateArray().Select(x => x.GetString()!).ToArray();
     }
 
     private static IReadOnlyList<double>? Doubles(JsonElement e, string field, string source, string prefix = "")
     {
         if (!e.TryGetProperty(field, out var v)) return null;
-        if (v.ValueKind != JsonValueKind.Array || v.EnumerateArray().Any(x => x.ValueKind != JsonValueKind.Number))
-            throw Wrong(source, prefix + field, "an array of numbers", v);
+        if (v.ValueKind != JsonValueKind.Array) throw Wrong(source, prefix + field, "an array of numbers", v);
+        foreach (var x in v.EnumerateArray())
+            if (x.ValueKind != JsonValueKind.Number) throw Wrong(source, prefix + field, "an array of numbers", x);
         return v.EnumerateArray().Select(x => x.GetDouble()).ToArray();
     }
 
