@@ -1,0 +1,41 @@
+using BenchmarkDotNet.Engines;
+using BenchmarkDotNet.Filters;
+using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Running;
+
+namespace LayeredPrefill.Benchmarks.Config;
+
+/// <summary>
+/// The CI subset (<c>--ci</c>): a few cases of every class, measured with a short job, small enough
+/// to run in a few minutes on 2 cores yet with enough iterations for the gate's Mann–Whitney test.
+/// </summary>
+public static class CiSubset
+{
+    /// <summary>The CI job: one launch, one warm-up, ten measured iterations of one invocation each (the cases are macro benchmarks).</summary>
+    public static Job Job { get; } = new Job("ci")
+    {
+        Run =
+        {
+            RunStrategy = RunStrategy.Monitoring,
+            LaunchCount = 1,
+            WarmupCount = 2,
+            IterationCount = 10,
+        },
+    };
+
+    /// <summary>Which cases the CI runs.</summary>
+    public static IFilter Filter { get; } = new SimpleFilter(Includes);
+
+    /// <summary>True for the cases in the CI subset.</summary>
+    public static bool Includes(BenchmarkCase benchmarkCase)
+    {
+        string? Param(string name) => benchmarkCase.Parameters.Items.FirstOrDefault(p => p.Name == name)?.Value?.ToString();
+        return benchmarkCase.Descriptor.Type.Name switch
+        {
+            // Both models and every policy on the filtered arXiv trace: the paper's comparison in miniature.
+            nameof(Suites.Serving) => Param("Trace") == "arxiv",
+            nameof(Suites.Simulator) => Param("Requests") == "50",
+            _ => false,
+        };
+    }
+}
