@@ -4,7 +4,7 @@
 #   scripts/bench-ci.sh --update-baseline  run the CI subset and accept it as the new baseline
 #   scripts/bench-ci.sh --baseline DIR     compare with (or, with --update-baseline, write) another baseline folder
 # Any other option goes to the comparer: --timings report (machine unlike the baseline's: timings shown,
-# not gated), --threshold-percent N, --noise-floor-us N, --alpha A, --metric-tolerance T.
+# not gated), --metrics report (baseline from another build), --threshold-percent N, --noise-floor-us N, --alpha A, --metric-tolerance T.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

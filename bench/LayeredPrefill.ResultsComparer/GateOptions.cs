@@ -6,6 +6,7 @@ namespace LayeredPrefill.ResultsComparer;
 /// <param name="SignificanceLevel">Alpha of the one-sided Mann–Whitney tests.</param>
 /// <param name="MetricRelativeTolerance">Deterministic (Sim.*) metrics must match within this relative difference.</param>
 /// <param name="GateTimings">False on a machine unlike the baseline's: timings are reported, never fail.</param>
+/// <param name="GateMetrics">False when the baseline is another build (a pull request's target branch): moved metrics are reported, never fail.</param>
 /// <param name="MinimumSamples">Fewer measured iterations than this cannot show a significant change; the gate refuses to judge.</param>
 public sealed record GateOptions(
     double TimingThresholdPercent = 30,
@@ -13,7 +14,8 @@ public sealed record GateOptions(
     double SignificanceLevel = 0.01,
     double MetricRelativeTolerance = 1e-9,
     bool GateTimings = true,
-    int MinimumSamples = 5)
+    int MinimumSamples = 5,
+    bool GateMetrics = true)
 {
     /// <summary>Refuses settings that make the gate meaningless, naming the option.</summary>
     public GateOptions Validate()

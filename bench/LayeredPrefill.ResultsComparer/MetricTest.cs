@@ -15,6 +15,7 @@ public static class MetricTest
         if (double.IsNaN(baseline) && double.IsNaN(now)) return Verdict.Same;
         if (baseline == now) return Verdict.Same;
         double scale = Math.Max(Math.Abs(baseline), Math.Abs(now));
-        return Math.Abs(now - baseline) <= options.MetricRelativeTolerance * scale ? Verdict.Same : Verdict.Changed;
+        if (Math.Abs(now - baseline) <= options.MetricRelativeTolerance * scale) return Verdict.Same;
+        return options.GateMetrics ? Verdict.Changed : Verdict.ChangedNotGated;
     }
 }

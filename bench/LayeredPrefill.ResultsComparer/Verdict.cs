@@ -15,6 +15,8 @@ public enum Verdict
     UnderNoiseFloor,
     /// <summary>A deterministic metric moved: the simulation's answer changed.</summary>
     Changed,
+    /// <summary>A deterministic metric moved, against a baseline it is not gated on.</summary>
+    ChangedNotGated,
     /// <summary>In the baseline but not in this run (the subset or a metric disappeared).</summary>
     Missing,
     /// <summary>In this run but not in the baseline (accept it with --update-baseline).</summary>
@@ -38,6 +40,7 @@ public static class Verdicts
         Verdict.SlowerNotGated => "slower (not gated)",
         Verdict.UnderNoiseFloor => "same (under noise floor)",
         Verdict.Changed => "**CHANGED**",
+        Verdict.ChangedNotGated => "changed (not gated)",
         Verdict.Missing => "**MISSING**",
         Verdict.New => "new",
         Verdict.TooFewSamples => "**TOO FEW SAMPLES**",
