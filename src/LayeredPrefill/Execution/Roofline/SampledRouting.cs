@@ -23,7 +23,7 @@ public sealed class SampledRouting : IExpertRouting
     public SampledRouting(int seed, double zipfSkew)
     {
         if (!double.IsFinite(zipfSkew) || zipfSkew < 0)
-            throw new UserInputException($"--routing-skew: must be a finite number >= 0 (got {zipfSkew})");
+            throw new UserInputException($"--zipf-skew must be a finite number >= 0 (got {zipfSkew})");
         _seed = seed;
         ZipfSkew = zipfSkew;
     }
