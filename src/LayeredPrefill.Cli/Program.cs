@@ -7,4 +7,7 @@ root.Subcommands.Add(RunCommand.Create());
 root.Subcommands.Add(CompareCommand.Create());
 root.Subcommands.Add(ModelsCommand.Create());
 root.Subcommands.Add(TracesCommand.Create());
+root.Subcommands.Add(SweepCommand.Create());
+root.Subcommands.Add(ReportCommand.Create());
+root.Subcommands.Add(PaperCommand.Create());
 return await CliHost.InvokeAsync(root, args);

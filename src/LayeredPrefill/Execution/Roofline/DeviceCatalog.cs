@@ -10,7 +10,7 @@ namespace LayeredPrefill.Execution.Roofline;
 public static class DeviceCatalog
 {
     /// <summary>Preset names, sorted.</summary>
-    public static IReadOnlyList<string> Names { get; } = ["a100-80g", "h100-sxm", "h200"];
+    public static IReadOnlyList<string> Names { get; } = ["a100-80g", "h100-paper-engine", "h100-sxm", "h200"];
 
     /// <summary>The preset called <paramref name="name"/> (case-insensitive); anything else is a user error naming <paramref name="where"/>.</summary>
     public static DeviceProfile Get(string name, string where = "--device") => name.Trim().ToLowerInvariant() switch
@@ -18,6 +18,7 @@ public static class DeviceCatalog
         "h100-sxm" => H100Sxm(),
         "h200" => H200(),
         "a100-80g" => A100_80G(),
+        "h100-paper-engine" => H100PaperEngine(),
         _ => throw new UserInputException($"{where}: unknown device '{name}' (valid: {string.Join(", ", Names)}, or a path to a .json profile)"),
     };
 
@@ -66,6 +67,39 @@ public static class DeviceCatalog
         PicojoulesPerFlop: HopperPicojoulesPerFlop,
         Source: "preset: NVIDIA H100 SXM datasheet peaks; efficiencies from REFERENCE.md §3-4 (measured here); energy measured here 2026-11-27");
 
+    /// <summary>
+    /// The h100-sxm preset with every op class's compute and memory fraction scaled by
+    /// <see cref="PaperEngineRateScale"/>: a one-parameter fit to one anchor of the paper, so that the
+    /// simulated chunked-512 mean TPOT of Qwen3-30B-A3B (TP 2, arXiv long sample, 1.5 req/s, 100
+    /// prompts, seed 0) equals the 19.71 ms the paper measured for vLLM 0.10.2 (REFERENCE.md §1).
+    /// </summary>
+    /// <remarks>
+    /// The h100-sxm fractions are fitted to vLLM's tuned Triton MoE kernels at TP 1, whose iterations
+    /// run about 1.7× faster than the paper's serving measurements imply (its TP-2 MoE kernel times are
+    /// 1.6–2.0× ours too). This preset lets the paper's rates load the simulated GPUs as hard as they
+    /// loaded the real ones. Fit (bisection on the factor, 2026-11-27): chunked TPOT 19.71 ms (anchor);
+    /// the same run then predicts layered TPOT 11.5 ms (paper 15.09), chunked mean TTFT 1470 ms (paper
+    /// 1019), layered 682 ms (paper 713). Everything else it produces is a prediction, not a fit.
+    /// </remarks>
+    public static DeviceProfile H100PaperEngine()
+    {
+        var h100 = H100Sxm();
+        var scaled = h100.Efficiency.ToDictionary(kv => kv.Key, kv => kv.Value with
+        {
+            ComputeFraction = kv.Value.ComputeFraction * PaperEngineRateScale,
+            MemoryFraction = kv.Value.MemoryFraction * PaperEngineRateScale,
+        });
+        return h100 with
+        {
+            Name = "h100-paper-engine",
+            Efficiency = scaled,
+            Source = $"h100-sxm with all rates × {PaperEngineRateScale} (fitted to the paper's vLLM chunked-512 mean TPOT 19.71 ms, REFERENCE.md §1)",
+        };
+    }
+
+    /// <summary>Rate factor of <see cref="H100PaperEngine"/> (see its remarks for the fit).</summary>
+    public const double PaperEngineRateScale = 0.583;
+
     /// <summary>H200 141GB: 4.8 TB/s HBM3e, 989 TF/s dense bf16 (NVIDIA datasheet); same SMs as H100.</summary>
     public static DeviceProfile H200() => new(
         Name: "h200",
@@ -106,11 +140,12 @@ public static class DeviceCatalog
     /// activations per token (see <see cref="RooflineExecutor"/>), FLOPs = 75.5 MFLOP per token.
     /// H100 (memory 0.85, compute 0.40, 15 µs), T = 1, 8, 32, 128, 512, 2048, 8192:
     ///   model 42, 187, 387, 447, 471, 566, 1578 µs vs Triton 42, 182, 368, 424, 477, 637, 1581:
-    ///   residuals −1, +3, +5, +5, −1, −12, −0 %; 16 chunks of 512 vs one 8192 pass: 4.77× (Triton 4.83×).
+    ///   residuals −1, +3, +5, +5, −1, −11, −0 %; 16 chunks of 512 vs one 8192 pass: 4.77× (Triton 4.83×).
     /// H200 (memory 0.90, compute 0.40 kept from H100 since the SMs are the same, 21 µs):
     ///   model 39, 134, 266, 306, 321, 412, 1584 µs vs Triton 38, 126, 271, 302, 343, 533, 1547:
-    ///   residuals +1, +6, −2, +1, −7, −26, +2 %. The free fit (compute 0.355) trades the 8192 point
-    ///   (+14 %) for 2048 (−15 %); keeping the 8192 anchor keeps the chunked-vs-layered ratio honest.
+    ///   residuals +1, +6, −2, +1, −6, −23, +2 %; 16×512 vs 8192: 3.25× (Triton 3.55×). The free fit
+    ///   (compute 0.355) trades the 8192 point (+14 %) for 2048 (−15 %); keeping the 8192 anchor keeps
+    ///   the chunked-vs-layered ratio honest. RooflineCalibrationTests holds these bounds.
     /// The roofline max() cannot bend through the knee near T = 2048, where the real kernel is
     /// neither purely memory- nor compute-bound: that point is under-predicted on both cards.
     /// The other classes are not fitted: DenseGemm and LmHead use REFERENCE §3's measured bf16 GEMM

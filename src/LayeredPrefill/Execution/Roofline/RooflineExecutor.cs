@@ -9,6 +9,7 @@ namespace LayeredPrefill.Execution.Roofline;
 /// iteration lasts as long as one GPU's ops in sequence plus two all-reduces per layer; traffic,
 /// FLOPs and energy are that one GPU's figures times the GPU count. A layer no token passes this
 /// iteration (outside a layered prefill's group, no decodes) costs nothing.
+/// Not thread-safe (it reuses a scratch buffer): one executor per simulation.
 /// </remarks>
 public sealed class RooflineExecutor : IExecutor
 {
@@ -103,7 +104,7 @@ public sealed class RooflineExecutor : IExecutor
         }
         // Per prefill slice: (query,key) pairs in a full and in a windowed layer.
         if (_prefillPairs.Length < 2 * prefills.Count) _prefillPairs = new double[2 * prefills.Count];
-        int enteringTokens = decodeCount;
+        int enteringTokens = decodeCount, emitting = decodeCount;
         for (int i = 0; i < prefills.Count; i++)
         {
             var p = prefills[i];
@@ -112,9 +113,11 @@ public sealed class RooflineExecutor : IExecutor
             _prefillPairs[2 * i] = CausalPairs(p.ContextTokensBefore, p.TokenCount, int.MaxValue);
             _prefillPairs[2 * i + 1] = window > 0 ? CausalPairs(p.ContextTokensBefore, p.TokenCount, window) : 0;
             if (p.Layers.Start == 0 && p.Layers.Count > 0) enteringTokens += p.TokenCount;
+            if (p.EmitsToken) emitting++;
         }
 
         var acc = new Accumulator();
+        int leavingTokens = 0;
         List<LayerCost>? details = _perLayerDetail ? new List<LayerCost>(_model.Layers) : null;
 
         // Embedding rows for the tokens that start at layer 0: read a row, write the hidden state.
@@ -137,6 +140,7 @@ public sealed class RooflineExecutor : IExecutor
                 kvReadTokens += windowed ? Math.Min(p.ContextTokensBefore, window) : p.ContextTokensBefore;
             }
             if (tokens == 0) continue;
+            if (layer == _layers.Length - 1) leavingTokens = tokens;
 
             double t = tokens;
             double before = acc.Seconds;
@@ -162,7 +166,7 @@ public sealed class RooflineExecutor : IExecutor
             details?.Add(new LayerCost(layer, tokens, acc.Seconds - before, moeSeconds, distinct, distinct * _model.ExpertBytes));
         }
 
-        PriceLmHead(plan, ref acc);
+        PriceLmHead(leavingTokens, emitting, ref acc);
 
         var traffic = new Traffic(acc.ExpertBytes * _tp, acc.DenseBytes * _tp, acc.KvReadBytes * _tp, acc.KvWriteBytes * _tp, acc.ActivationBytes * _tp);
         double flops = acc.Flops * _tp;
@@ -177,11 +181,8 @@ public sealed class RooflineExecutor : IExecutor
     public void Dispose() { }
 
     /// <summary>Final norm over the tokens leaving the last layer, then the vocab-parallel LM head and logits gather for the emitting ones.</summary>
-    private void PriceLmHead(IterationPlan plan, ref Accumulator acc)
+    private void PriceLmHead(int leaving, int emitting, ref Accumulator acc)
     {
-        int leaving = plan.TokensInLayer(_model.Layers - 1);
-        int emitting = plan.Decodes.Count;
-        foreach (var p in plan.Prefills) if (p.EmitsToken) emitting++;
         if (leaving > 0)
             Op(OpClass.Elementwise, ref acc, 0, _hiddenBytes, 0, 0, 2 * leaving * _hiddenBytes, 0);
         if (emitting == 0) return;

@@ -1,0 +1,27 @@
+using System.CommandLine;
+using LayeredPrefill.Reporting.Reports;
+
+namespace LayeredPrefill.Cli.Commands;
+
+/// <summary>`paper`: the paper's experiments in simulation (both models × arXiv long and ShareGPT at the paper's rates), resumable, with a report beside the paper's numbers.</summary>
+internal static class PaperCommand
+{
+    internal static Command Create()
+    {
+        var duration = new Option<double>("--duration-s") { Description = "Requests per rate point = rate × this many seconds (the paper: 600).", DefaultValueFactory = _ => 600 };
+        var seed = new Option<int>("--seed") { Description = "Seed for sampling and arrivals.", DefaultValueFactory = _ => 0 };
+        var options = new ReportOptions();
+        var cmd = new Command("paper", "Reproduce the paper's SLO, vLLM and chunk-size experiments in simulation and report them beside the paper's numbers.");
+        cmd.Options.Add(duration);
+        cmd.Options.Add(seed);
+        options.AddTo(cmd);
+        cmd.SetAction((parse, cancel) => Task.FromResult(CliHost.Guard(() =>
+        {
+            double seconds = parse.GetValue(duration);
+            if (!(double.IsFinite(seconds) && seconds > 0)) throw new UserInputException($"--duration-s must be > 0 (got {seconds})");
+            var def = PaperReport.Definition(seconds, parse.GetValue(seed));
+            return SweepCommand.RunAndReport(def, options, parse, cancel, PaperReport.Write);
+        })));
+        return cmd;
+    }
+}
