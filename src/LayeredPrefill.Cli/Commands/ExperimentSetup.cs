@@ -11,6 +11,9 @@ namespace LayeredPrefill.Cli.Commands;
 /// <summary>Resolves the common options into validated experiment specs (one per policy) before anything runs.</summary>
 internal static class ExperimentSetup
 {
+    /// <summary>More requests than this would only exhaust memory before the first iteration (each keeps its token times).</summary>
+    public const int MaxRequests = 10_000_000;
+
     public static MoeModel ResolveModel(CommonOptions o, ParseResult p)
     {
         var model = p.GetValue(o.ModelConfig) is { } path ? HfConfigReader.ReadFile(path) : ModelCatalog.GetOrReadConfig(p.GetValue(o.Model)!);
@@ -26,7 +29,7 @@ internal static class ExperimentSetup
     public static (Workload Workload, string TraceName) ResolveWorkload(CommonOptions o, ParseResult p, MoeModel model, Action<string> warn)
     {
         int requests = p.GetValue(o.Requests);
-        if (requests <= 0) throw new UserInputException($"--requests must be > 0 (got {requests})");
+        if (requests is <= 0 or > MaxRequests) throw new UserInputException($"--requests must be in [1, {MaxRequests}] (got {requests})");
         double? rate = p.GetValue(o.Rate);
         if (rate is { } r && (!(r > 0) || !double.IsFinite(r))) throw new UserInputException($"--rate must be > 0 (got {r})");
         int seed = p.GetValue(o.Seed);
@@ -36,7 +39,8 @@ internal static class ExperimentSetup
             int output = p.GetValue(o.OutputTokens);
             if (prompt <= 0) throw new UserInputException($"--prompt-tokens must be > 0 (got {prompt})");
             if (output <= 0) throw new UserInputException($"--output-tokens must be > 0 (got {output})");
-            if (prompt + output > model.MaxModelLengthTokens)
+            // long: two int.MaxValue lengths must not wrap around to a negative sum and pass.
+            if ((long)prompt + output > model.MaxModelLengthTokens)
                 throw new UserInputException($"--prompt-tokens {prompt} + --output-tokens {output} exceed the max model length {model.MaxModelLengthTokens} of '{model.Name}'");
             var rows = Enumerable.Repeat(new TraceRow(prompt, output, null), requests).ToArray();
             var synthetic = new Trace($"synthetic-{prompt}x{output}", rows, false, 0);
@@ -49,10 +53,11 @@ internal static class ExperimentSetup
             warn($"warning: {trace.Name}: {trace.OutOfOrderRowsSorted} rows had out-of-order timestamps; sorted by time");
         double? effectiveRate = rate ?? (trace.HasTimestamps ? null : 1.5);
         var workload = WorkloadBuilder.Build(trace, new WorkloadSpec(requests, effectiveRate, p.GetValue(o.TimeScale), seed, model.MaxModelLengthTokens));
+        // Refuse before noting the drops, so a refused run prints one line, not a note and an error.
+        if (workload.Workload.Requests.Count == 0)
+            throw new UserInputException($"{(p.GetValue(o.TraceFile) is null ? "--trace" : "--trace-file")}: none of the {workload.DroppedOverMaxLength} sampled requests of '{trace.Name}' fits the max model length {model.MaxModelLengthTokens} of '{model.Name}'");
         if (workload.DroppedOverMaxLength > 0)
             warn($"note: {workload.DroppedOverMaxLength} sampled requests exceed the max model length {model.MaxModelLengthTokens} and were dropped (as the paper does)");
-        if (workload.Workload.Requests.Count == 0)
-            throw new UserInputException($"--trace: no request of '{trace.Name}' fits the max model length {model.MaxModelLengthTokens}");
         return (workload.Workload, trace.Name);
     }
 

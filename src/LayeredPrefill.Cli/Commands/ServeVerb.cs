@@ -21,13 +21,16 @@ internal static class ServeVerb
         var cmd = new Command(name, description);
         options.AddTo(cmd);
         cmd.Options.Add(policies);
-        cmd.SetAction((parse, cancel) => Task.FromResult(CliHost.Guard(() =>
+        cmd.SetAction((parse, cancel) => CliHost.GuardAsync(() =>
         {
             var policySpecs = ExperimentSetup.Policies(options, parse, parse.GetValue(policies)!);
             if (!allowMany && policySpecs.Count != 1)
                 throw new UserInputException($"--policies: `{name}` takes one policy (got {policySpecs.Count}); use `compare` for several");
             string? output = ExperimentSetup.OutputPath(options, parse);
-            var specs = ExperimentSetup.Resolve(options, parse, policySpecs, Console.Error.WriteLine);
+            // Notes wait until every option has been checked, so a refused run prints its one error line only.
+            var notes = new List<string>();
+            var specs = ExperimentSetup.Resolve(options, parse, policySpecs, notes.Add);
+            notes.ForEach(Console.Error.WriteLine);
             var reports = Serve(specs, ExperimentRunner.Roofline, cancel);
             Print(reports);
             if (output is not null)
@@ -37,7 +40,7 @@ internal static class ServeVerb
                 Console.Error.WriteLine($"wrote {output}");
             }
             return 0;
-        })));
+        }));
         return cmd;
     }
 

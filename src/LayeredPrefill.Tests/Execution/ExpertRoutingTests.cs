@@ -110,7 +110,7 @@ public class ExpertRoutingTests
     [Fact]
     public void Negative_or_nan_skew_is_a_user_error()
     {
-        Assert.Contains("--routing-skew", Assert.Throws<UserInputException>(() => new SampledRouting(1, -0.5)).Message);
+        Assert.Contains("--zipf-skew", Assert.Throws<UserInputException>(() => new SampledRouting(1, -0.5)).Message);
         Assert.Throws<UserInputException>(() => new SampledRouting(1, double.NaN));
     }
 

@@ -36,6 +36,9 @@ public sealed record ExperimentSpec(
         if (Policy.LayerGroups is { } g && (g <= 0 || g > Model.Layers))
             throw new UserInputException($"--layer-groups must be in [1, {Model.Layers}] for '{Model.Name}' (got {g})");
         Slo.Validate();
+        // Sizing the KV cache refuses a model whose weights do not fit: find that out before anything runs.
+        if (KvBlocks <= 0)
+            throw new UserInputException($"--gpu-memory-utilization {GpuMemoryUtilization}: '{Model.Name}' at TP {TensorParallel} leaves no room for a single KV block");
         return this;
     }
 }

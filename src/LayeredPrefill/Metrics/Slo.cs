@@ -16,8 +16,8 @@ public sealed record Slo(double TtftSeconds, double ItlSeconds)
     /// <summary>Refuses bounds that are not positive, naming the option.</summary>
     public Slo Validate()
     {
-        if (!(TtftSeconds > 0) || !double.IsFinite(TtftSeconds)) throw new UserInputException($"--slo-ttft-ms must be > 0 (got {TtftSeconds * 1000})");
-        if (!(ItlSeconds > 0) || !double.IsFinite(ItlSeconds)) throw new UserInputException($"--slo-itl-ms must be > 0 (got {ItlSeconds * 1000})");
+        if (!(TtftSeconds > 0) || !double.IsFinite(TtftSeconds)) throw new UserInputException($"--slo-ttft-ms must be a finite number > 0 (got {TtftSeconds * 1000})");
+        if (!(ItlSeconds > 0) || !double.IsFinite(ItlSeconds)) throw new UserInputException($"--slo-itl-ms must be a finite number > 0 (got {ItlSeconds * 1000})");
         return this;
     }
 

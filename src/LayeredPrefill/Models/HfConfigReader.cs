@@ -17,6 +17,8 @@ public static class HfConfigReader
     public static MoeModel ReadFile(string path, string? name = null, int? maxModelLengthTokens = null)
     {
         string json;
+        // .NET reports a directory as "access denied", which sends the user after permissions.
+        if (Directory.Exists(path)) throw new UserInputException($"{path}: cannot read the model config (it is a directory; pass the config.json inside it)");
         try
         {
             json = File.ReadAllText(path);
@@ -61,6 +63,8 @@ public static class HfConfigReader
             // JsonException counts lines and bytes from 0; editors count from 1.
             long line = (e.LineNumber ?? 0) + 1, column = (e.BytePositionInLine ?? 0) + 1;
             string why = e.Message.Split(" Path:", 2)[0].Split(" LineNumber:", 2)[0].Trim();
+            // The parser quotes the offending token, which may span lines: keep the message on one.
+            why = string.Join(' ', why.Split((char[])['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
             throw new UserInputException($"{source}:{line}:{column}: malformed JSON: {why}");
         }
     }

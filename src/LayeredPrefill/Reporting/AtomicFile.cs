@@ -15,7 +15,15 @@ public static class AtomicFile
             string dir = Path.GetDirectoryName(full)!;
             Directory.CreateDirectory(dir);
             string probe = Path.Combine(dir, $".write-probe-{Environment.ProcessId}-{Guid.NewGuid():N}");
-            File.WriteAllText(probe, "");
+            try
+            {
+                File.WriteAllText(probe, "");
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // The probe's own name in .NET's message would only confuse: say which folder refused.
+                throw new UserInputException($"{option}: cannot write '{path}': folder '{dir}' is not writable ({e.GetType().Name})");
+            }
             File.Delete(probe);
             return full;
         }

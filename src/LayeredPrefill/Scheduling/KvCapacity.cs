@@ -19,7 +19,7 @@ public static class KvCapacity
         double free = deviceMemoryBytes * memoryUtilization - (double)model.TotalWeightBytes / tensorParallel - activationReserveBytes;
         if (free <= 0)
             throw new UserInputException(
-                $"model '{model.Name}' does not fit: weights need {model.TotalWeightBytes / tensorParallel / 1e9:F1} GB per GPU at TP {tensorParallel}, " +
+                $"--gpu-memory-utilization {memoryUtilization}: model '{model.Name}' does not fit: weights need {model.TotalWeightBytes / tensorParallel / 1e9:F1} GB per GPU at TP {tensorParallel}, " +
                 $"{deviceMemoryBytes * memoryUtilization / 1e9:F1} GB usable per GPU; raise --tp or --gpu-memory-utilization");
         return (long)Math.Floor(free / (kvBytesPerTokenPerGpu * blockTokens));
     }

@@ -21,6 +21,8 @@ public static class TraceReader
     /// <summary>Reads the trace file at <paramref name="path"/>; it is called <paramref name="name"/>, else after the file.</summary>
     public static Trace ReadFile(string path, string? name = null)
     {
+        // .NET reports a directory as "access denied", which sends the user after permissions.
+        if (Directory.Exists(path)) throw new UserInputException($"{path}: cannot read the trace (it is a directory, not a CSV file)");
         try
         {
             using var reader = new StreamReader(path, detectEncodingFromByteOrderMarks: true);
@@ -120,6 +122,8 @@ public static class TraceReader
         if (IsNonFinite(text)) throw Error(source, line, col, $"{column} is not a finite number (got '{text}')");
         if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double seconds))
             throw Error(source, line, col, $"{column} must be a number of seconds (got '{text}')");
+        // "1e400" parses, to infinity: refuse it like a spelled-out inf.
+        if (!double.IsFinite(seconds)) throw Error(source, line, col, $"{column} is not a finite number (got '{text}')");
         if (seconds < 0) throw Error(source, line, col, $"{column} must be >= 0 seconds from the start (got {text})");
         return seconds;
     }

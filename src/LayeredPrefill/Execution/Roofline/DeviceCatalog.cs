@@ -27,6 +27,8 @@ public static class DeviceCatalog
     {
         if (!nameOrPath.Trim().EndsWith(".json", StringComparison.OrdinalIgnoreCase))
             return Get(nameOrPath, where);
+        if (Directory.Exists(nameOrPath))
+            throw new UserInputException($"{where}: '{nameOrPath}' is a directory, not a device profile file");
         if (!File.Exists(nameOrPath))
             throw new UserInputException($"{where}: device profile file '{nameOrPath}' does not exist");
         return DeviceProfileJson.Load(nameOrPath);

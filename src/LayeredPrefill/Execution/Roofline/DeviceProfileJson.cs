@@ -161,5 +161,8 @@ public static class DeviceProfileJson
                 throw new UserInputException($"{where}: unknown field '{prefix}{property.Name}' (valid: {string.Join(", ", known)})");
     }
 
-    private static string FirstLine(string message) => message.Split('\n')[0].Trim();
+    // System.Text.Json quotes tokens that may span lines and appends " LineNumber: … | BytePositionInLine: …" and " Path: …", which the prefix already says.
+    private static string FirstLine(string message) =>
+        string.Join(' ', message.Split(" Path:", 2)[0].Split(" LineNumber:", 2)[0]
+            .Split((char[])['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
 }

@@ -37,7 +37,7 @@ public sealed class SampledRouting : IExpertRouting
     internal SampledRouting(int seed, double zipfSkew, int literalTokens)
     {
         if (!double.IsFinite(zipfSkew) || zipfSkew < 0)
-            throw new UserInputException($"--routing-skew: must be a finite number >= 0 (got {zipfSkew})");
+            throw new UserInputException($"--zipf-skew must be a finite number >= 0 (got {zipfSkew})");
         _seed = seed;
         _literalTokens = literalTokens;
         ZipfSkew = zipfSkew;
