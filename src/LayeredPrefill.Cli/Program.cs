@@ -1,1 +1,7 @@
-return 0;
+using System.CommandLine;
+using LayeredPrefill.Cli.Commands;
+
+var root = new RootCommand("Layered vs chunked prefill for MoE serving");
+root.Subcommands.Add(GpuPtxCommand.Create());
+root.Subcommands.Add(GpuMoeBenchCommand.Create());
+return root.Parse(args).Invoke();

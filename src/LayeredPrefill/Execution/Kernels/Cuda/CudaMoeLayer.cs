@@ -1,0 +1,74 @@
+using ILGPU;
+using ILGPU.Runtime;
+
+namespace LayeredPrefill.Execution.Kernels.Cuda;
+
+/// <summary>
+/// One routed-MoE layer on the GPU: router GEMM, top-k, sort by expert, fused gate/up + SiLU·mul,
+/// down with the routing weight, and the top-k combine. Every step is queued on one stream; nothing
+/// is read back to the host inside the layer.
+/// </summary>
+public sealed class CudaMoeLayer
+{
+    private readonly CudaMoeKernels _k;
+
+    /// <summary>The layer's shape.</summary>
+    public MoeShape Shape { get; }
+
+    /// <summary>Binds the kernels to a shape.</summary>
+    public CudaMoeLayer(CudaMoeKernels kernels, MoeShape shape)
+    {
+        _k = kernels;
+        Shape = shape.Validate("CUDA MoE layer");
+    }
+
+    /// <summary>Queues routing and sorting for the first <paramref name="tokens"/> rows of <c>ws.X</c>.</summary>
+    public void Route(MoeLayerWeights w, MoeWorkspace ws, int tokens)
+    {
+        var s = _k.Accelerator.DefaultStream;
+        var sh = Shape;
+        ws.Counts.View.MemSetToZero(s);
+        var args = new GemmArgs
+        {
+            Mode = (int)GemmMode.Router, ABase = Address(ws.X), BBase = Address(w.Router), BExpertStrideBytes = 0,
+            K = sh.Hidden, NOut = sh.Experts, Tokens = tokens, TopK = sh.TopK,
+        };
+        _k.Gemm(new KernelConfig(new Index2D((tokens + GroupedGemmKernel.TileRows - 1) / GroupedGemmKernel.TileRows, sh.Experts / GroupedGemmKernel.TileCols), new Index2D(GroupedGemmKernel.Threads, 1)),
+            args, ws.TileInfo.View, ws.TileCount.View, ws.SortedSlot.View, ws.TopWeights.View, ws.Logits.View, ws.Hidden.View);
+        _k.TopK(new KernelConfig((tokens + 3) / 4, 128), ws.Logits.View, tokens, sh.Experts, sh.TopK, ws.TopIds.View, ws.TopWeights.View, ws.Counts.View);
+        _k.Scan(new KernelConfig(1, 128), ws.Counts.View, sh.Experts, ws.Offsets.View, ws.Cursors.View, ws.TileInfo.View, ws.TileCount.View);
+        _k.Scatter(s, tokens * sh.TopK, ws.TopIds.View, ws.Cursors.View, ws.SortedSlot.View, ws.SlotPosition.View);
+    }
+
+    /// <summary>Queues the expert GEMMs and the combine for a routed batch of <paramref name="tokens"/> tokens.</summary>
+    public void Experts(MoeLayerWeights w, MoeWorkspace ws, int tokens)
+    {
+        var s = _k.Accelerator.DefaultStream;
+        var sh = Shape;
+        int maxTiles = sh.MaxTiles(tokens);
+        var gateUp = new GemmArgs
+        {
+            Mode = (int)GemmMode.GateUp, ABase = Address(ws.X), BBase = Address(w.GateUp), BExpertStrideBytes = 2L * sh.Ffn * sh.Hidden * 2,
+            K = sh.Hidden, NOut = sh.Ffn, Tokens = tokens, TopK = sh.TopK,
+        };
+        _k.Gemm(new KernelConfig(new Index2D(maxTiles, sh.Ffn / (GroupedGemmKernel.TileCols / 2)), new Index2D(GroupedGemmKernel.Threads, 1)),
+            gateUp, ws.TileInfo.View, ws.TileCount.View, ws.SortedSlot.View, ws.TopWeights.View, ws.PerSlot.View, ws.Hidden.View);
+        var down = new GemmArgs
+        {
+            Mode = (int)GemmMode.Down, ABase = Address(ws.Hidden), BBase = Address(w.Down), BExpertStrideBytes = (long)sh.Hidden * sh.Ffn * 2,
+            K = sh.Ffn, NOut = sh.Hidden, Tokens = tokens, TopK = sh.TopK,
+        };
+        _k.Gemm(new KernelConfig(new Index2D(maxTiles, sh.Hidden / GroupedGemmKernel.TileCols), new Index2D(GroupedGemmKernel.Threads, 1)),
+            down, ws.TileInfo.View, ws.TileCount.View, ws.SortedSlot.View, ws.TopWeights.View, ws.PerSlot.View, ws.Hidden.View);
+        _k.Combine(s, tokens * sh.Hidden, ws.PerSlot.View, sh.Hidden, sh.TopK, ws.Output.View);
+    }
+
+    /// <summary>Routing then experts.</summary>
+    public void Forward(MoeLayerWeights w, MoeWorkspace ws, int tokens)
+    {
+        Route(w, ws, tokens);
+        Experts(w, ws, tokens);
+    }
+
+    internal static ulong Address<T>(MemoryBuffer1D<T, Stride1D.Dense> buffer) where T : unmanaged => (ulong)buffer.NativePtr.ToInt64();
+}
