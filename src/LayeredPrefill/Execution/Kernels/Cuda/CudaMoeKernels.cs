@@ -11,7 +11,8 @@ public sealed class CudaMoeKernels
     public CudaAccelerator Accelerator { get; }
 
     internal readonly Action<KernelConfig, GemmArgs, ArrayView<int>, ArrayView<int>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<uint>> Gemm;
-    internal readonly Action<KernelConfig, ArrayView<float>, int, int, int, ArrayView<int>, ArrayView<float>, ArrayView<int>> TopK;
+    internal readonly Action<KernelConfig, GemmArgs, ArrayView<int>, ArrayView<int>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<uint>> GemmV2;
+    internal readonly Action<KernelConfig, ArrayView<float>, int, int, int, int, ArrayView<int>, ArrayView<float>, ArrayView<int>> TopK;
     internal readonly Action<KernelConfig, ArrayView<int>, int, ArrayView<int>, ArrayView<int>, ArrayView<int>, ArrayView<int>> Scan;
     internal readonly Action<AcceleratorStream, Index1D, ArrayView<int>, ArrayView<int>, ArrayView<int>, ArrayView<int>> Scatter;
     internal readonly Action<AcceleratorStream, Index1D, ArrayView<float>, int, int, ArrayView<float>> Combine;
@@ -23,7 +24,8 @@ public sealed class CudaMoeKernels
     {
         Accelerator = accelerator;
         Gemm = accelerator.LoadStreamKernel<GemmArgs, ArrayView<int>, ArrayView<int>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<uint>>(GroupedGemmKernel.Kernel);
-        TopK = accelerator.LoadStreamKernel<ArrayView<float>, int, int, int, ArrayView<int>, ArrayView<float>, ArrayView<int>>(RoutingKernels.TopK);
+        GemmV2 = accelerator.LoadStreamKernel<GemmArgs, ArrayView<int>, ArrayView<int>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<uint>>(GroupedGemmKernelV2.Kernel);
+        TopK = accelerator.LoadStreamKernel<ArrayView<float>, int, int, int, int, ArrayView<int>, ArrayView<float>, ArrayView<int>>(RoutingKernels.TopK);
         Scan = accelerator.LoadStreamKernel<ArrayView<int>, int, ArrayView<int>, ArrayView<int>, ArrayView<int>, ArrayView<int>>(RoutingKernels.Scan);
         Scatter = accelerator.LoadAutoGroupedKernel<Index1D, ArrayView<int>, ArrayView<int>, ArrayView<int>, ArrayView<int>>(RoutingKernels.Scatter);
         Combine = accelerator.LoadAutoGroupedKernel<Index1D, ArrayView<float>, int, int, ArrayView<float>>(RoutingKernels.Combine);

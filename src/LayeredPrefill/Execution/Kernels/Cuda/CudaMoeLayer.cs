@@ -15,11 +15,34 @@ public sealed class CudaMoeLayer
     /// <summary>The layer's shape.</summary>
     public MoeShape Shape { get; }
 
+    /// <summary>1: register-staged tiles; 2: cp.async pipeline, ldmatrix, split-K router.</summary>
+    public int KernelVersion { get; }
+
     /// <summary>Binds the kernels to a shape.</summary>
-    public CudaMoeLayer(CudaMoeKernels kernels, MoeShape shape)
+    public CudaMoeLayer(CudaMoeKernels kernels, MoeShape shape, int kernelVersion = 2)
     {
         _k = kernels;
         Shape = shape.Validate("CUDA MoE layer");
+        if (kernelVersion is not (1 or 2)) throw new UserInputException($"--kernel: version {kernelVersion} is not 1 or 2");
+        KernelVersion = kernelVersion;
+    }
+
+    private void Gemm(KernelConfig config, GemmArgs args, MoeWorkspace ws)
+    {
+        var kernel = KernelVersion == 2 ? _k.GemmV2 : _k.Gemm;
+        kernel(config, args, ws.TileInfo.View, ws.TileCount.View, ws.SortedSlot.View, ws.TopWeights.View,
+            args.Mode == (int)GemmMode.Router ? ws.Logits.View : ws.PerSlot.View, ws.Hidden.View);
+    }
+
+    /// <summary>K splits of the router for <paramref name="tokens"/>: enough blocks to cover the GPU at small batches.</summary>
+    public int RouterSplits(int tokens)
+    {
+        if (KernelVersion == 1) return 1;
+        int blocks = (tokens + GroupedGemmKernel.TileRows - 1) / GroupedGemmKernel.TileRows * (Shape.Experts / GroupedGemmKernel.TileCols);
+        int splits = 1;
+        while (splits < MoeWorkspace.MaxRouterSplits && blocks * splits * 2 <= 264 && Shape.Hidden / (splits * 2) % GroupedGemmKernel.TileK == 0)
+            splits *= 2;
+        return splits;
     }
 
     /// <summary>Queues routing and sorting for the first <paramref name="tokens"/> rows of <c>ws.X</c>.</summary>
@@ -31,11 +54,12 @@ public sealed class CudaMoeLayer
         var args = new GemmArgs
         {
             Mode = (int)GemmMode.Router, ABase = Address(ws.X), BBase = Address(w.Router), BExpertStrideBytes = 0,
-            K = sh.Hidden, NOut = sh.Experts, Tokens = tokens, TopK = sh.TopK,
+            K = sh.Hidden, NOut = sh.Experts, Tokens = tokens, TopK = sh.TopK, KSplits = 1,
         };
-        _k.Gemm(new KernelConfig(new Index2D((tokens + GroupedGemmKernel.TileRows - 1) / GroupedGemmKernel.TileRows, sh.Experts / GroupedGemmKernel.TileCols), new Index2D(GroupedGemmKernel.Threads, 1)),
-            args, ws.TileInfo.View, ws.TileCount.View, ws.SortedSlot.View, ws.TopWeights.View, ws.Logits.View, ws.Hidden.View);
-        _k.TopK(new KernelConfig((tokens + 3) / 4, 128), ws.Logits.View, tokens, sh.Experts, sh.TopK, ws.TopIds.View, ws.TopWeights.View, ws.Counts.View);
+        int splits = RouterSplits(tokens);
+        args.KSplits = splits;
+        Gemm(new KernelConfig(new Index2D((tokens + GroupedGemmKernel.TileRows - 1) / GroupedGemmKernel.TileRows, sh.Experts / GroupedGemmKernel.TileCols * splits), new Index2D(GroupedGemmKernel.Threads, 1)), args, ws);
+        _k.TopK(new KernelConfig((tokens + 3) / 4, 128), ws.Logits.View, tokens, sh.Experts, sh.TopK, splits, ws.TopIds.View, ws.TopWeights.View, ws.Counts.View);
         _k.Scan(new KernelConfig(1, 128), ws.Counts.View, sh.Experts, ws.Offsets.View, ws.Cursors.View, ws.TileInfo.View, ws.TileCount.View);
         _k.Scatter(s, tokens * sh.TopK, ws.TopIds.View, ws.Cursors.View, ws.SortedSlot.View, ws.SlotPosition.View);
     }
@@ -49,17 +73,15 @@ public sealed class CudaMoeLayer
         var gateUp = new GemmArgs
         {
             Mode = (int)GemmMode.GateUp, ABase = Address(ws.X), BBase = Address(w.GateUp), BExpertStrideBytes = 2L * sh.Ffn * sh.Hidden * 2,
-            K = sh.Hidden, NOut = sh.Ffn, Tokens = tokens, TopK = sh.TopK,
+            K = sh.Hidden, NOut = sh.Ffn, Tokens = tokens, TopK = sh.TopK, KSplits = 1,
         };
-        _k.Gemm(new KernelConfig(new Index2D(maxTiles, sh.Ffn / (GroupedGemmKernel.TileCols / 2)), new Index2D(GroupedGemmKernel.Threads, 1)),
-            gateUp, ws.TileInfo.View, ws.TileCount.View, ws.SortedSlot.View, ws.TopWeights.View, ws.PerSlot.View, ws.Hidden.View);
+        Gemm(new KernelConfig(new Index2D(maxTiles, sh.Ffn / (GroupedGemmKernel.TileCols / 2)), new Index2D(GroupedGemmKernel.Threads, 1)), gateUp, ws);
         var down = new GemmArgs
         {
             Mode = (int)GemmMode.Down, ABase = Address(ws.Hidden), BBase = Address(w.Down), BExpertStrideBytes = (long)sh.Hidden * sh.Ffn * 2,
-            K = sh.Ffn, NOut = sh.Hidden, Tokens = tokens, TopK = sh.TopK,
+            K = sh.Ffn, NOut = sh.Hidden, Tokens = tokens, TopK = sh.TopK, KSplits = 1,
         };
-        _k.Gemm(new KernelConfig(new Index2D(maxTiles, sh.Hidden / GroupedGemmKernel.TileCols), new Index2D(GroupedGemmKernel.Threads, 1)),
-            down, ws.TileInfo.View, ws.TileCount.View, ws.SortedSlot.View, ws.TopWeights.View, ws.PerSlot.View, ws.Hidden.View);
+        Gemm(new KernelConfig(new Index2D(maxTiles, sh.Hidden / GroupedGemmKernel.TileCols), new Index2D(GroupedGemmKernel.Threads, 1)), down, ws);
         _k.Combine(s, tokens * sh.Hidden, ws.PerSlot.View, sh.Hidden, sh.TopK, ws.Output.View);
     }
 

@@ -32,6 +32,8 @@ public struct GemmArgs
     public int Tokens;
     /// <summary>Routed experts per token.</summary>
     public int TopK;
+    /// <summary>Router only (v2 kernel): the K range is split this many ways, partial logits go to separate planes.</summary>
+    public int KSplits;
 }
 
 /// <summary>
@@ -166,7 +168,7 @@ public static class GroupedGemmKernel
     private static int IntrinsicMin(int a, int b) => a < b ? a : b;
 
     // Address of A's row for tile row `row`, or 0 when the row is past the tile's end.
-    private static ulong ARow(GemmArgs args, ArrayView<int> sortedSlot, int start, int rows, int row, long kBytes)
+    internal static ulong ARow(GemmArgs args, ArrayView<int> sortedSlot, int start, int rows, int row, long kBytes)
     {
         if (row >= rows) return 0;
         int p = start + row;
@@ -180,7 +182,7 @@ public static class GroupedGemmKernel
     }
 
     // Weight row for block-local row `row`: gate/up blocks take 32 gate rows then the matching 32 up rows.
-    private static long BRow(GemmArgs args, int colBlock, int row)
+    internal static long BRow(GemmArgs args, int colBlock, int row)
     {
         if (args.Mode != 1) return (long)colBlock * TileCols + row;
         int half = TileCols / 2;
@@ -196,9 +198,9 @@ public static class GroupedGemmKernel
         s[index] = v.X; s[index + 1] = v.Y; s[index + 2] = v.Z; s[index + 3] = v.W;
     }
 
-    private static float Silu(float x) => x / (1f + Ptx.Exp(-x));
+    internal static float Silu(float x) => x / (1f + Ptx.Exp(-x));
 
-    private static void GateUpOut(GemmArgs args, ArrayView<uint> g, int start, int rows, int r, int n, ref Acc4 gate, ref Acc4 up)
+    internal static void GateUpOut(GemmArgs args, ArrayView<uint> g, int start, int rows, int r, int n, ref Acc4 gate, ref Acc4 up)
     {
         int half = args.NOut / 2;
         if (r < rows)
@@ -207,14 +209,14 @@ public static class GroupedGemmKernel
             g[(long)(start + r + 8) * half + n / 2] = Ptx.Pack(Silu(gate.C2) * up.C2, Silu(gate.C3) * up.C3);
     }
 
-    private static void PlainOut(GemmArgs args, ArrayView<int> sortedSlot, ArrayView<float> weight, ArrayView<float> o,
+    internal static void PlainOut(GemmArgs args, ArrayView<int> sortedSlot, ArrayView<float> weight, ArrayView<float> o,
         int start, int rows, int r, int n, ref Acc4 c)
     {
         if (r < rows) WriteRow(args, sortedSlot, weight, o, start + r, n, c.C0, c.C1);
         if (r + 8 < rows) WriteRow(args, sortedSlot, weight, o, start + r + 8, n, c.C2, c.C3);
     }
 
-    private static void WriteRow(GemmArgs args, ArrayView<int> sortedSlot, ArrayView<float> weight, ArrayView<float> o,
+    internal static void WriteRow(GemmArgs args, ArrayView<int> sortedSlot, ArrayView<float> weight, ArrayView<float> o,
         int p, int n, float v0, float v1)
     {
         long row = p;

@@ -31,7 +31,11 @@ public static class MoeCheck
 
         int slots = tokens * s.TopK;
         var output = ws.Output.View.SubView(0, (long)tokens * s.Hidden).GetAsArray1D();
-        var logits = ws.Logits.View.SubView(0, (long)tokens * s.Experts).GetAsArray1D();
+        int splits = layer.RouterSplits(tokens);
+        var planes = ws.Logits.View.SubView(0, (long)splits * tokens * s.Experts).GetAsArray1D();
+        var logits = new float[(long)tokens * s.Experts];
+        for (int p = 0; p < splits; p++)
+            for (long i = 0; i < logits.Length; i++) logits[i] += planes[p * logits.Length + i];
         var ids = ws.TopIds.View.SubView(0, slots).GetAsArray1D();
         var weights = ws.TopWeights.View.SubView(0, slots).GetAsArray1D();
         var sorted = ws.SortedSlot.View.SubView(0, slots).GetAsArray1D();

@@ -10,7 +10,9 @@ public sealed class MoeWorkspace : IDisposable
     public int MaxTokens { get; }
     /// <summary>Input activations, bf16 pairs [T, H/2].</summary>
     public MemoryBuffer1D<uint, Stride1D.Dense> X { get; }
-    /// <summary>Router logits [T, E].</summary>
+    /// <summary>Most router K splits (partial-logit planes).</summary>
+    public const int MaxRouterSplits = 8;
+    /// <summary>Router logits [splits, T, E] (partial sums per K split).</summary>
     public MemoryBuffer1D<float, Stride1D.Dense> Logits { get; }
     /// <summary>Chosen experts [T·k].</summary>
     public MemoryBuffer1D<int, Stride1D.Dense> TopIds { get; }
@@ -44,7 +46,7 @@ public sealed class MoeWorkspace : IDisposable
         MaxTokens = maxTokens;
         long slots = (long)maxTokens * shape.TopK;
         X = a.Allocate1D<uint>((long)maxTokens * shape.Hidden / 2);
-        Logits = a.Allocate1D<float>((long)maxTokens * shape.Experts);
+        Logits = a.Allocate1D<float>((long)MaxRouterSplits * maxTokens * shape.Experts);
         TopIds = a.Allocate1D<int>(slots);
         TopWeights = a.Allocate1D<float>(slots);
         Counts = a.Allocate1D<int>(shape.Experts);

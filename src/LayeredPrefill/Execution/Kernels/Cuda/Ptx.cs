@@ -42,6 +42,37 @@ public static class Ptx
         return new U4 { X = x.Value, Y = y.Value, Z = z.Value, W = w.Value };
     }
 
+    /// <summary>Shared-space address (32-bit) of the kernel's first shared allocation, ILGPU's <c>__shared_alloca0</c>.</summary>
+    /// <remarks>ILGPU 1.5 cannot hand a shared view's address to inline PTX, so the kernel that uses this makes exactly one shared allocation; the PTX dump and the GPU check confirm the name.</remarks>
+    public static uint FirstSharedAddress()
+    {
+        CudaAsm.Emit("mov.u32 %0, __shared_alloca0;", out uint address);
+        return address;
+    }
+
+    /// <summary>cp.async of 16 bytes global → shared; <paramref name="sourceBytes"/> 0 fills zeros instead of reading.</summary>
+    public static void CopyAsync16(uint sharedAddress, ulong globalAddress, uint sourceBytes)
+    {
+        Input<uint> d = sharedAddress, n = sourceBytes;
+        Input<ulong> g = globalAddress;
+        CudaAsm.EmitRef("cp.async.cg.shared.global [%0], [%1], 16, %2;", ref d, ref g, ref n);
+    }
+
+    /// <summary>Closes the current group of cp.async copies.</summary>
+    public static void CommitAsync() => CudaAsm.Emit("cp.async.commit_group;");
+
+    /// <summary>Waits until at most one group of cp.async copies is still in flight.</summary>
+    public static void WaitAsyncAllButOne() => CudaAsm.Emit("cp.async.wait_group 1;");
+
+    /// <summary>ldmatrix.x4: four 8×8 bf16 matrices from shared memory, one row address per lane.</summary>
+    public static U4 LoadMatrixX4(uint sharedAddress)
+    {
+        Output<uint> x = default, y = default, z = default, w = default;
+        Input<uint> a = sharedAddress;
+        CudaAsm.EmitRef("ldmatrix.sync.aligned.m8n8.x4.shared.b16 {%0,%1,%2,%3}, [%4];", ref x, ref y, ref z, ref w, ref a);
+        return new U4 { X = x.Value, Y = y.Value, Z = z.Value, W = w.Value };
+    }
+
     /// <summary>e^x through ex2.approx (about 2 ulp), the SFU path CUDA's __expf takes.</summary>
     public static float Exp(float x)
     {

@@ -27,7 +27,8 @@ public static class PtxDump
             result[name] = compiled.PTXAssembly;
         }
         Add("grouped_gemm", (Action<GemmArgs, ArrayView<int>, ArrayView<int>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<uint>>)GroupedGemmKernel.Kernel, true);
-        Add("topk", (Action<ArrayView<float>, int, int, int, ArrayView<int>, ArrayView<float>, ArrayView<int>>)RoutingKernels.TopK, true);
+        Add("grouped_gemm_v2", (Action<GemmArgs, ArrayView<int>, ArrayView<int>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<uint>>)GroupedGemmKernelV2.Kernel, true);
+        Add("topk", (Action<ArrayView<float>, int, int, int, int, ArrayView<int>, ArrayView<float>, ArrayView<int>>)RoutingKernels.TopK, true);
         Add("scan", (Action<ArrayView<int>, int, ArrayView<int>, ArrayView<int>, ArrayView<int>, ArrayView<int>>)RoutingKernels.Scan, true);
         Add("scatter", (Action<Index1D, ArrayView<int>, ArrayView<int>, ArrayView<int>, ArrayView<int>>)RoutingKernels.Scatter, false);
         Add("combine", (Action<Index1D, ArrayView<float>, int, int, ArrayView<float>>)RoutingKernels.Combine, false);

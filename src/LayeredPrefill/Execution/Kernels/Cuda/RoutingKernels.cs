@@ -13,17 +13,26 @@ public static class RoutingKernels
 {
     /// <summary>One warp per token: the top-8 of 128 logits (4 per lane), weights = softmax over the chosen logits.</summary>
     /// <remarks>Supports experts ≤ 128 and top-k ≤ 32; ties go to the lower expert index.</remarks>
-    public static void TopK(ArrayView<float> logits, int tokens, int experts, int topK,
+    public static void TopK(ArrayView<float> logits, int tokens, int experts, int topK, int splits,
         ArrayView<int> topIds, ArrayView<float> topWeights, ArrayView<int> counts)
     {
         int token = Grid.IdxX * (Group.DimX / 32) + (Group.IdxX >> 5);
         int lane = Group.IdxX & 31;
         if (token >= tokens) return;   // whole warp leaves together
-        long row = (long)token * experts;
-        float l0 = lane < experts ? logits[row + lane] : float.NegativeInfinity;
-        float l1 = lane + 32 < experts ? logits[row + lane + 32] : float.NegativeInfinity;
-        float l2 = lane + 64 < experts ? logits[row + lane + 64] : float.NegativeInfinity;
-        float l3 = lane + 96 < experts ? logits[row + lane + 96] : float.NegativeInfinity;
+        // Split-K routers leave one partial plane per split; add them in a fixed order.
+        float l0 = 0f, l1 = 0f, l2 = 0f, l3 = 0f;
+        for (int s = 0; s < splits; s++)
+        {
+            long row = ((long)s * tokens + token) * experts;
+            if (lane < experts) l0 += logits[row + lane];
+            if (lane + 32 < experts) l1 += logits[row + lane + 32];
+            if (lane + 64 < experts) l2 += logits[row + lane + 64];
+            if (lane + 96 < experts) l3 += logits[row + lane + 96];
+        }
+        if (lane >= experts) l0 = float.NegativeInfinity;
+        if (lane + 32 >= experts) l1 = float.NegativeInfinity;
+        if (lane + 64 >= experts) l2 = float.NegativeInfinity;
+        if (lane + 96 >= experts) l3 = float.NegativeInfinity;
         int myId = 0;
         float myLogit = 0f, top = 0f;
         for (int round = 0; round < topK; round++)
