@@ -5,7 +5,7 @@ namespace LayeredPrefill.Execution.Kernels.Cuda;
 /// <summary>
 /// Version 2 of the tensor-core tile GEMM (same tiles, arguments and epilogues as
 /// <see cref="GroupedGemmKernel"/>): a 3-stage cp.async pipeline of 64-wide K slices into
-/// XOR-swizzled shared memory (no padding, 48 KB), ldmatrix.x4 fragment loads, and a split-K router.
+/// XOR-swizzled shared memory (no padding, 48 KB), 32-bit fragment loads from the swizzled tiles, and a split-K router.
 /// </summary>
 public static class GroupedGemmKernelV2
 {
@@ -72,12 +72,12 @@ public static class GroupedGemmKernelV2
         }
 
         Acc4 c0 = default, c1 = default, c2 = default, c3 = default, c4 = default, c5 = default, c6 = default, c7 = default;
-        int warp = tid >> 5, lane = tid & 31;
+        int warp = tid >> 5, lane = tid & 31, g = lane >> 2, tig = lane & 3;
         bool warpActive = warp * 16 < rows;
-        // ldmatrix row addresses: A rows warp*16 + (lane & 15), chunk half (lane >> 4); B rows 8*(m >> 1) + (lane & 7), chunk half (m & 1).
-        int aRow = warp * 16 + (lane & 15), aHalf = lane >> 4;
-        int m = lane >> 3, bRow = 8 * (m >> 1) + (lane & 7), bHalf = m & 1;
-
+        // Fragments come from plain 32-bit shared loads (ldmatrix would need 4-output inline PTX, whose
+        // local-memory temporaries ptxas did not remove in run 2). Word of (row, k-word w) in the swizzled
+        // stage: row*32 + ((w/4) ^ (row & 7))*4 + w%4; with w = 8s + tig (+4), the chunk is 2s (+1).
+        int aRow = warp * 16 + g;
         for (int kt = 0; kt < kTiles; kt++)
         {
             Ptx.WaitAsyncAllButOne();
@@ -88,28 +88,25 @@ public static class GroupedGemmKernelV2
             Ptx.CommitAsync();
             if (warpActive)
             {
-                uint stA = sBase + (uint)(kt % Stages * StageBytes), stB = stA + OperandBytes;
+                int stA = kt % Stages * (StageBytes / 4), stB = stA + OperandBytes / 4;
                 for (int s = 0; s < 4; s++)
                 {
-                    var a = Ptx.LoadMatrixX4(stA + Swz(aRow, 2 * s + aHalf));
-                    var p0 = Ptx.LoadMatrixX4(stB + Swz(bRow, 2 * s + bHalf));
-                    var p1 = Ptx.LoadMatrixX4(stB + Swz(bRow + 16, 2 * s + bHalf));
-                    var p2 = Ptx.LoadMatrixX4(stB + Swz(bRow + 32, 2 * s + bHalf));
-                    var p3 = Ptx.LoadMatrixX4(stB + Swz(bRow + 48, 2 * s + bHalf));
-                    Ptx.MmaBf16(ref c0, a.X, a.Y, a.Z, a.W, p0.X, p0.Y);
-                    Ptx.MmaBf16(ref c1, a.X, a.Y, a.Z, a.W, p0.Z, p0.W);
-                    Ptx.MmaBf16(ref c2, a.X, a.Y, a.Z, a.W, p1.X, p1.Y);
-                    Ptx.MmaBf16(ref c3, a.X, a.Y, a.Z, a.W, p1.Z, p1.W);
-                    Ptx.MmaBf16(ref c4, a.X, a.Y, a.Z, a.W, p2.X, p2.Y);
-                    Ptx.MmaBf16(ref c5, a.X, a.Y, a.Z, a.W, p2.Z, p2.W);
-                    Ptx.MmaBf16(ref c6, a.X, a.Y, a.Z, a.W, p3.X, p3.Y);
-                    Ptx.MmaBf16(ref c7, a.X, a.Y, a.Z, a.W, p3.Z, p3.W);
+                    int lo = 2 * s, hi = 2 * s + 1;
+                    uint x0 = smem[stA + W(aRow, lo, tig)], x1 = smem[stA + W(aRow + 8, lo, tig)];
+                    uint x2 = smem[stA + W(aRow, hi, tig)], x3 = smem[stA + W(aRow + 8, hi, tig)];
+                    Ptx.MmaBf16(ref c0, x0, x1, x2, x3, smem[stB + W(g, lo, tig)], smem[stB + W(g, hi, tig)]);
+                    Ptx.MmaBf16(ref c1, x0, x1, x2, x3, smem[stB + W(g + 8, lo, tig)], smem[stB + W(g + 8, hi, tig)]);
+                    Ptx.MmaBf16(ref c2, x0, x1, x2, x3, smem[stB + W(g + 16, lo, tig)], smem[stB + W(g + 16, hi, tig)]);
+                    Ptx.MmaBf16(ref c3, x0, x1, x2, x3, smem[stB + W(g + 24, lo, tig)], smem[stB + W(g + 24, hi, tig)]);
+                    Ptx.MmaBf16(ref c4, x0, x1, x2, x3, smem[stB + W(g + 32, lo, tig)], smem[stB + W(g + 32, hi, tig)]);
+                    Ptx.MmaBf16(ref c5, x0, x1, x2, x3, smem[stB + W(g + 40, lo, tig)], smem[stB + W(g + 40, hi, tig)]);
+                    Ptx.MmaBf16(ref c6, x0, x1, x2, x3, smem[stB + W(g + 48, lo, tig)], smem[stB + W(g + 48, hi, tig)]);
+                    Ptx.MmaBf16(ref c7, x0, x1, x2, x3, smem[stB + W(g + 56, lo, tig)], smem[stB + W(g + 56, hi, tig)]);
                 }
             }
         }
         if (!warpActive) return;
 
-        int g = lane >> 2, tig = lane & 3;
         int r = warp * 16 + g, col = 2 * tig;
         if (args.Mode == 1)
         {
@@ -136,7 +133,8 @@ public static class GroupedGemmKernelV2
         }
     }
 
-    private static uint Swz(int row, int chunk) => (uint)(row * 128 + ((chunk ^ (row & 7)) << 4));
+    // Word index of word `word` (0..3) of 16-byte chunk `chunk` of row `row` in a swizzled operand.
+    private static int W(int row, int chunk, int word) => row * 32 + ((chunk ^ (row & 7)) << 2) + word;
 
     // Four A and four B chunks of one stage; A rows past the tile (address 0) are zero-filled without a read.
     private static void Issue(GemmArgs args, uint stage, uint dst0, ulong a0, ulong a1, ulong a2, ulong a3,

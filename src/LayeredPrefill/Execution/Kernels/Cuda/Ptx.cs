@@ -53,9 +53,8 @@ public static class Ptx
     /// <summary>cp.async of 16 bytes global → shared; <paramref name="sourceBytes"/> 0 fills zeros instead of reading.</summary>
     public static void CopyAsync16(uint sharedAddress, ulong globalAddress, uint sourceBytes)
     {
-        Input<uint> d = sharedAddress, n = sourceBytes;
-        Input<ulong> g = globalAddress;
-        CudaAsm.EmitRef("cp.async.cg.shared.global [%0], [%1], 16, %2;", ref d, ref g, ref n);
+        // All inputs, no outputs: the value form of Emit, so no local-memory temporaries.
+        CudaAsm.Emit("cp.async.cg.shared.global [%0], [%1], 16, %2;", sharedAddress, globalAddress, sourceBytes);
     }
 
     /// <summary>Closes the current group of cp.async copies.</summary>
