@@ -15,7 +15,7 @@ public sealed class CudaMoeLayer
     /// <summary>The layer's shape.</summary>
     public MoeShape Shape { get; }
 
-    /// <summary>1: register-staged tiles; 2: cp.async pipeline, ldmatrix, split-K router.</summary>
+    /// <summary>1: register-staged tiles; 2: cp.async pipeline into swizzled tiles (both split the router's K at small batches).</summary>
     public int KernelVersion { get; }
 
     /// <summary>Binds the kernels to a shape.</summary>
@@ -37,7 +37,6 @@ public sealed class CudaMoeLayer
     /// <summary>K splits of the router for <paramref name="tokens"/>: enough blocks to cover the GPU at small batches.</summary>
     public int RouterSplits(int tokens)
     {
-        if (KernelVersion == 1) return 1;
         int blocks = (tokens + GroupedGemmKernel.TileRows - 1) / GroupedGemmKernel.TileRows * (Shape.Experts / GroupedGemmKernel.TileCols);
         int splits = 1;
         while (splits < MoeWorkspace.MaxRouterSplits && blocks * splits * 2 <= 264 && Shape.Hidden / (splits * 2) % GroupedGemmKernel.TileK == 0)

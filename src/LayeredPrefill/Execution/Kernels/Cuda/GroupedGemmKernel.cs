@@ -66,7 +66,12 @@ public static class GroupedGemmKernel
         ArrayView<float> outF32,
         ArrayView<uint> outPairs)
     {
-        int tile = Grid.IdxX, colBlock = Grid.IdxY, tid = Group.IdxX;
+        int tile = Grid.IdxX, tid = Group.IdxX;
+        // The router splits K over extra grid columns (partial-logit planes) so small batches still fill the GPU.
+        int colBlocks = args.Mode == 0 ? args.NOut / TileCols : Grid.DimY;
+        int colBlock = Grid.IdxY % colBlocks, split = Grid.IdxY / colBlocks;
+        int kSpan = args.Mode == 0 ? args.K / args.KSplits : args.K;
+        int kFirstBytes = split * kSpan * 2;
         int expert, start, rows;
         if (args.Mode == 0)
         {
@@ -98,7 +103,7 @@ public static class GroupedGemmKernel
         ulong b2 = bExpert + (ulong)(BRow(args, colBlock, row0 + 32) * kBytes);
         ulong b3 = bExpert + (ulong)(BRow(args, colBlock, row0 + 48) * kBytes);
 
-        ulong off = (ulong)(chunk * 16);
+        ulong off = (ulong)(kFirstBytes + chunk * 16);
         U4 ra0 = LoadOrZero(a0, off), ra1 = LoadOrZero(a1, off), ra2 = LoadOrZero(a2, off), ra3 = LoadOrZero(a3, off);
         U4 rb0 = Ptx.Load16(b0 + off), rb1 = Ptx.Load16(b1 + off), rb2 = Ptx.Load16(b2 + off), rb3 = Ptx.Load16(b3 + off);
 
@@ -109,15 +114,15 @@ public static class GroupedGemmKernel
         int bFrag = g * Stride + tig;
         int sBase = row0 * Stride + chunk * 4;
 
-        for (int k0 = 0; k0 < args.K; k0 += TileK)
+        for (int k0 = 0; k0 < kSpan; k0 += TileK)
         {
             Group.Barrier();
             Store(aS, sBase, ra0); Store(aS, sBase + 16 * Stride, ra1); Store(aS, sBase + 32 * Stride, ra2); Store(aS, sBase + 48 * Stride, ra3);
             Store(bS, sBase, rb0); Store(bS, sBase + 16 * Stride, rb1); Store(bS, sBase + 32 * Stride, rb2); Store(bS, sBase + 48 * Stride, rb3);
             Group.Barrier();
-            if (k0 + TileK < args.K)
+            if (k0 + TileK < kSpan)
             {
-                off = (ulong)((k0 + TileK) * 2 + chunk * 16);
+                off = (ulong)(kFirstBytes + (k0 + TileK) * 2 + chunk * 16);
                 ra0 = LoadOrZero(a0, off); ra1 = LoadOrZero(a1, off); ra2 = LoadOrZero(a2, off); ra3 = LoadOrZero(a3, off);
                 rb0 = Ptx.Load16(b0 + off); rb1 = Ptx.Load16(b1 + off); rb2 = Ptx.Load16(b2 + off); rb3 = Ptx.Load16(b3 + off);
             }
@@ -154,6 +159,7 @@ public static class GroupedGemmKernel
         else
         {
             int n0 = colBlock * TileCols + col;
+            start += args.Mode == 0 ? split * args.Tokens : 0;   // router plane of this K split
             PlainOut(args, sortedSlot, slotWeight, outF32, start, rows, r, n0, ref c0);
             PlainOut(args, sortedSlot, slotWeight, outF32, start, rows, r, n0 + 8, ref c1);
             PlainOut(args, sortedSlot, slotWeight, outF32, start, rows, r, n0 + 16, ref c2);
