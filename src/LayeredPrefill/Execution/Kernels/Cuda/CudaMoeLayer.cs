@@ -15,7 +15,7 @@ public sealed class CudaMoeLayer
     /// <summary>The layer's shape.</summary>
     public MoeShape Shape { get; }
 
-    /// <summary>1: register-staged tiles; 2: cp.async pipeline into swizzled tiles (both split the router's K at small batches).</summary>
+    /// <summary>1: register-staged tiles; 3: the same with 128 of K per stage; 2: cp.async pipeline into swizzled tiles (both split the router's K at small batches).</summary>
     public int KernelVersion { get; }
 
     /// <summary>Binds the kernels to a shape.</summary>
@@ -23,13 +23,13 @@ public sealed class CudaMoeLayer
     {
         _k = kernels;
         Shape = shape.Validate("CUDA MoE layer");
-        if (kernelVersion is not (1 or 2)) throw new UserInputException($"--kernel: version {kernelVersion} is not 1 or 2");
+        if (kernelVersion is not (1 or 2 or 3)) throw new UserInputException($"--kernel: version {kernelVersion} is not 1, 2 or 3");
         KernelVersion = kernelVersion;
     }
 
     private void Gemm(KernelConfig config, GemmArgs args, MoeWorkspace ws)
     {
-        var kernel = KernelVersion == 2 ? _k.GemmV2 : _k.Gemm;
+        var kernel = KernelVersion switch { 2 => _k.GemmV2, 3 => _k.GemmV3, _ => _k.Gemm };
         kernel(config, args, ws.TileInfo.View, ws.TileCount.View, ws.SortedSlot.View, ws.TopWeights.View,
             args.Mode == (int)GemmMode.Router ? ws.Logits.View : ws.PerSlot.View, ws.Hidden.View);
     }
@@ -39,7 +39,7 @@ public sealed class CudaMoeLayer
     {
         int blocks = (tokens + GroupedGemmKernel.TileRows - 1) / GroupedGemmKernel.TileRows * (Shape.Experts / GroupedGemmKernel.TileCols);
         int splits = 1;
-        while (splits < MoeWorkspace.MaxRouterSplits && blocks * splits * 2 <= 264 && Shape.Hidden / (splits * 2) % GroupedGemmKernel.TileK == 0)
+        while (splits < MoeWorkspace.MaxRouterSplits && blocks * splits * 2 <= 264 && Shape.Hidden / (splits * 2) % GroupedGemmKernelV3.StageK == 0)
             splits *= 2;
         return splits;
     }

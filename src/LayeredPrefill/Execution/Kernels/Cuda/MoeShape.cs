@@ -19,8 +19,8 @@ public sealed record MoeShape(int Hidden, int Experts, int Ffn, int TopK)
     public MoeShape Validate(string where)
     {
         void Require(bool ok, string what) { if (!ok) throw new UserInputException($"{where}: {what}"); }
-        Require(Hidden > 0 && Hidden % GroupedGemmKernel.TileK == 0 && Hidden % GroupedGemmKernel.TileCols == 0, $"hidden size {Hidden} must be a positive multiple of 64");
-        Require(Ffn > 0 && Ffn % GroupedGemmKernel.TileK == 0, $"expert FFN size {Ffn} must be a positive multiple of 64");
+        Require(Hidden > 0 && Hidden % GroupedGemmKernelV3.StageK == 0, $"hidden size {Hidden} must be a positive multiple of 128");
+        Require(Ffn > 0 && Ffn % GroupedGemmKernelV3.StageK == 0, $"expert FFN size {Ffn} must be a positive multiple of 128");
         Require(Experts > 0 && Experts <= 128 && Experts % GroupedGemmKernel.TileCols == 0, $"experts {Experts} must be 64 or 128");
         Require(TopK > 0 && TopK <= 32 && TopK <= Experts, $"top-k {TopK} must be in 1..32 and at most the experts");
         return this;
