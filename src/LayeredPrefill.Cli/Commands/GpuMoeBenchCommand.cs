@@ -17,13 +17,14 @@ internal static class GpuMoeBenchCommand
         var cublas = new Option<bool>("--cublas") { Description = "Also time the cuBLAS baseline", DefaultValueFactory = _ => true };
         var output = new Option<string>("--out") { Description = "JSON results file", DefaultValueFactory = _ => "gpu-moe-bench.json" };
         var kernel = new Option<int>("--kernel") { Description = "Tile GEMM version: 1 (register-staged) or 2 (cp.async + ldmatrix)", DefaultValueFactory = _ => 2 };
+        var grid = new Option<string>("--grid") { Description = "Launch order of the v1 tile GEMM: columns (column blocks of a tile together) or tiles", DefaultValueFactory = _ => "columns" };
         var cmd = new Command("gpu-moe-bench", "Check and time one Qwen3-30B-A3B MoE layer with the tensor-core ILGPU kernels");
-        foreach (var o in new Option[] { kernel, tokens, checkTokens, seed, cublas, output }) cmd.Options.Add(o);
+        foreach (var o in new Option[] { kernel, grid, tokens, checkTokens, seed, cublas, output }) cmd.Options.Add(o);
         cmd.SetAction(parse =>
         {
             var ts = ParseList(parse.GetValue(tokens)!, "--tokens");
             var cs = ParseList(parse.GetValue(checkTokens)!, "--check-tokens");
-            return Run(ts, cs, parse.GetValue(seed), parse.GetValue(cublas), parse.GetValue(output)!, parse.GetValue(kernel));
+            return Run(ts, cs, parse.GetValue(seed), parse.GetValue(cublas), parse.GetValue(output)!, parse.GetValue(kernel), parse.GetValue(grid)!);
         });
         return cmd;
     }
@@ -34,15 +35,16 @@ internal static class GpuMoeBenchCommand
         catch (FormatException) { throw new LayeredPrefill.UserInputException($"{option}: '{text}' is not a comma-separated list of integers"); }
     }
 
-    private static int Run(int[] tokenList, int[] checkList, int seed, bool withCublas, string outPath, int kernelVersion)
+    private static int Run(int[] tokenList, int[] checkList, int seed, bool withCublas, string outPath, int kernelVersion, string grid)
     {
         var shape = MoeShape.Qwen3;
         using var session = CudaSession.Open();
         var acc = session.Accelerator;
         var k = session.Kernels;
         Console.WriteLine(session.Describe());
-        var layer = new CudaMoeLayer(k, shape, kernelVersion);
-        Console.WriteLine($"tile GEMM kernel v{kernelVersion}");
+        if (grid is not ("columns" or "tiles")) throw new LayeredPrefill.UserInputException($"--grid: '{grid}' is not columns or tiles");
+        var layer = new CudaMoeLayer(k, shape, kernelVersion) { ColumnsFastest = grid == "columns" };
+        Console.WriteLine($"tile GEMM kernel v{kernelVersion}, grid {grid}-first");
         using var w = new MoeLayerWeights(k, shape, (uint)seed);
         int maxTokens = tokenList.Concat(checkList).Max();
         using var ws = new MoeWorkspace(k, shape, maxTokens);
@@ -112,7 +114,7 @@ internal static class GpuMoeBenchCommand
         }
         var result = new
         {
-            device = session.Describe(), kernel = kernelVersion, date = DateTime.UtcNow.ToString("u"), shape, seed,
+            device = session.Describe(), kernel = kernelVersion, grid, date = DateTime.UtcNow.ToString("u"), shape, seed,
             checks = checks.Select(c => new { c.Tokens, c.CheckedTokens, c.OutputRelError, c.LogitRelError, c.WeightRelError, c.RoutingOk, c.SortOk, c.AllWritten, c.Bound, c.Passed }),
             timings = rows, nvml = nvml is null ? nvmlWhy : "ok", cublas = blas is null ? blasWhy : blas.LibraryPath,
             method = "synchronised stopwatch over back-to-back calls after 3 warm-up calls; median of batches of ~30 ms; same weights and input each rep (as the peer script)",

@@ -27,8 +27,14 @@ public sealed class CudaMoeLayer
         KernelVersion = kernelVersion;
     }
 
-    private void Gemm(KernelConfig config, GemmArgs args, MoeWorkspace ws)
+    /// <summary>Launch order of the v1 tile GEMM: column blocks of one tile together (true) or tiles of one column block together.</summary>
+    public bool ColumnsFastest { get; init; } = true;
+
+    private void Gemm(int tiles, int columns, GemmArgs args, MoeWorkspace ws)
     {
+        bool swap = ColumnsFastest && KernelVersion == 1;
+        args.ColumnsFastest = swap ? 1 : 0;
+        var config = new KernelConfig(swap ? new Index2D(columns, tiles) : new Index2D(tiles, columns), new Index2D(GroupedGemmKernel.Threads, 1));
         var kernel = KernelVersion switch { 2 => _k.GemmV2, 3 => _k.GemmV3, _ => _k.Gemm };
         kernel(config, args, ws.TileInfo.View, ws.TileCount.View, ws.SortedSlot.View, ws.TopWeights.View,
             args.Mode == (int)GemmMode.Router ? ws.Logits.View : ws.PerSlot.View, ws.Hidden.View);
@@ -57,7 +63,7 @@ public sealed class CudaMoeLayer
         };
         int splits = RouterSplits(tokens);
         args.KSplits = splits;
-        Gemm(new KernelConfig(new Index2D((tokens + GroupedGemmKernel.TileRows - 1) / GroupedGemmKernel.TileRows, sh.Experts / GroupedGemmKernel.TileCols * splits), new Index2D(GroupedGemmKernel.Threads, 1)), args, ws);
+        Gemm((tokens + GroupedGemmKernel.TileRows - 1) / GroupedGemmKernel.TileRows, sh.Experts / GroupedGemmKernel.TileCols * splits, args, ws);
         _k.TopK(new KernelConfig((tokens + 3) / 4, 128), ws.Logits.View, tokens, sh.Experts, sh.TopK, splits, ws.TopIds.View, ws.TopWeights.View, ws.Counts.View);
         _k.Scan(new KernelConfig(1, 128), ws.Counts.View, sh.Experts, ws.Offsets.View, ws.Cursors.View, ws.TileInfo.View, ws.TileCount.View);
         _k.Scatter(s, tokens * sh.TopK, ws.TopIds.View, ws.Cursors.View, ws.SortedSlot.View, ws.SlotPosition.View);
@@ -74,13 +80,13 @@ public sealed class CudaMoeLayer
             Mode = (int)GemmMode.GateUp, ABase = Address(ws.X), BBase = Address(w.GateUp), BExpertStrideBytes = 2L * sh.Ffn * sh.Hidden * 2,
             K = sh.Hidden, NOut = sh.Ffn, Tokens = tokens, TopK = sh.TopK, KSplits = 1,
         };
-        Gemm(new KernelConfig(new Index2D(maxTiles, sh.Ffn / (GroupedGemmKernel.TileCols / 2)), new Index2D(GroupedGemmKernel.Threads, 1)), gateUp, ws);
+        Gemm(maxTiles, sh.Ffn / (GroupedGemmKernel.TileCols / 2), gateUp, ws);
         var down = new GemmArgs
         {
             Mode = (int)GemmMode.Down, ABase = Address(ws.Hidden), BBase = Address(w.Down), BExpertStrideBytes = (long)sh.Hidden * sh.Ffn * 2,
             K = sh.Ffn, NOut = sh.Hidden, Tokens = tokens, TopK = sh.TopK, KSplits = 1,
         };
-        Gemm(new KernelConfig(new Index2D(maxTiles, sh.Hidden / GroupedGemmKernel.TileCols), new Index2D(GroupedGemmKernel.Threads, 1)), down, ws);
+        Gemm(maxTiles, sh.Hidden / GroupedGemmKernel.TileCols, down, ws);
         _k.Combine(s, tokens * sh.Hidden, ws.PerSlot.View, sh.Hidden, sh.TopK, ws.Output.View);
     }
 

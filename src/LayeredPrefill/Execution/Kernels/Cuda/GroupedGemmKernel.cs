@@ -32,8 +32,10 @@ public struct GemmArgs
     public int Tokens;
     /// <summary>Routed experts per token.</summary>
     public int TopK;
-    /// <summary>Router only (v2 kernel): the K range is split this many ways, partial logits go to separate planes.</summary>
+    /// <summary>Router only: the K range is split this many ways, partial logits go to separate planes.</summary>
     public int KSplits;
+    /// <summary>1: grid x = column block, y = tile (blocks sharing an A tile run together, so it is read from DRAM once); 0: x = tile.</summary>
+    public int ColumnsFastest;
 }
 
 /// <summary>
@@ -66,10 +68,12 @@ public static class GroupedGemmKernel
         ArrayView<float> outF32,
         ArrayView<uint> outPairs)
     {
-        int tile = Grid.IdxX, tid = Group.IdxX;
+        int tid = Group.IdxX;
+        int tile = args.ColumnsFastest != 0 ? Grid.IdxY : Grid.IdxX;
+        int column = args.ColumnsFastest != 0 ? Grid.IdxX : Grid.IdxY;
         // The router splits K over extra grid columns (partial-logit planes) so small batches still fill the GPU.
-        int colBlocks = args.Mode == 0 ? args.NOut / TileCols : Grid.DimY;
-        int colBlock = Grid.IdxY % colBlocks, split = Grid.IdxY / colBlocks;
+        int colBlocks = args.Mode == 0 ? args.NOut / TileCols : (args.ColumnsFastest != 0 ? Grid.DimX : Grid.DimY);
+        int colBlock = column % colBlocks, split = column / colBlocks;
         int kSpan = args.Mode == 0 ? args.K / args.KSplits : args.K;
         int kFirstBytes = split * kSpan * 2;
         int expert, start, rows;
