@@ -17,7 +17,7 @@ internal static class GpuMoeBenchCommand
         var cublas = new Option<bool>("--cublas") { Description = "Also time the cuBLAS baseline", DefaultValueFactory = _ => true };
         var output = new Option<string>("--out") { Description = "JSON results file", DefaultValueFactory = _ => "gpu-moe-bench.json" };
         var kernel = new Option<int>("--kernel") { Description = "Tile GEMM version: 1 (register-staged) or 2 (cp.async + ldmatrix)", DefaultValueFactory = _ => 2 };
-        var grid = new Option<string>("--grid") { Description = "Launch order of the v1 tile GEMM: columns (column blocks of a tile together) or tiles", DefaultValueFactory = _ => "columns" };
+        var grid = new Option<string>("--grid") { Description = "Launch order of the v1 tile GEMM: tiles (tiles of a column block together) or columns (column blocks of a tile together)", DefaultValueFactory = _ => "tiles" };
         var cmd = new Command("gpu-moe-bench", "Check and time one Qwen3-30B-A3B MoE layer with the tensor-core ILGPU kernels");
         foreach (var o in new Option[] { kernel, grid, tokens, checkTokens, seed, cublas, output }) cmd.Options.Add(o);
         cmd.SetAction(parse =>
