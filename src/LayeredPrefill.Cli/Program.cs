@@ -10,4 +10,8 @@ root.Subcommands.Add(TracesCommand.Create());
 root.Subcommands.Add(SweepCommand.Create());
 root.Subcommands.Add(ReportCommand.Create());
 root.Subcommands.Add(PaperCommand.Create());
+root.Subcommands.Add(GpuPtxCommand.Create());
+root.Subcommands.Add(GpuMoeBenchCommand.Create());
+root.Subcommands.Add(GpuServeMoeCommand.Create());
+root.Subcommands.Add(CalibrateCommand.Create());
 return await CliHost.InvokeAsync(root, args);
