@@ -1,0 +1,65 @@
+using ILGPU;
+using ILGPU.Runtime;
+using ILGPU.Runtime.CPU;
+using ILGPU.Runtime.Cuda;
+using ILGPU.Runtime.OpenCL;
+
+namespace LayeredPrefill.Execution.Kernels.Ilgpu;
+
+/// <summary>One ILGPU device as the devices verb reports it.</summary>
+/// <param name="Reason">Why it cannot run our kernels (null when it can).</param>
+public sealed record IlgpuDeviceInfo(string Backend, string Name, long MemoryBytes, string? Reason);
+
+/// <summary>Finds ILGPU devices per backend and says why one is unusable.</summary>
+public static class IlgpuDevices
+{
+    /// <summary>Creates a context that sees every device of one backend (also unsupported OpenCL ones, so we can say why).</summary>
+    internal static Context CreateContext(string backend) => Context.Create(b =>
+    {
+        b.Math(MathMode.Fast32BitOnly);
+        b.EnableAlgorithms();
+        switch (backend)
+        {
+            case "ilgpu-cpu": b.CPU(CPUDeviceKind.Default); break;
+            case "ilgpu-cuda": b.Cuda(); break;
+            case "ilgpu-opencl": b.OpenCL(_ => true); break;
+        }
+    });
+
+    /// <summary>Lists the devices of one ILGPU backend; never throws for a missing driver.</summary>
+    public static IReadOnlyList<IlgpuDeviceInfo> List(string backend)
+    {
+        try
+        {
+            using var context = CreateContext(backend);
+            var devices = new List<IlgpuDeviceInfo>();
+            foreach (var d in context.Devices)
+            {
+                string? reason = d switch
+                {
+                    CLDevice cl when !cl.Capabilities.GenericAddressSpace =>
+                        $"OpenCL {cl.CLStdVersion} device lacks generic address-space support, which ILGPU needs (e.g. Debian 12's PoCL 3.1)",
+                    _ => null,
+                };
+                devices.Add(new IlgpuDeviceInfo(backend, d.Name, d.MemorySize, reason));
+            }
+            if (devices.Count == 0)
+                devices.Add(new IlgpuDeviceInfo(backend, "(none)", 0, backend == "ilgpu-cuda" ? "no CUDA driver or device found" : "no OpenCL platform or device found"));
+            return devices;
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            return [new IlgpuDeviceInfo(backend, "(none)", 0, $"{e.GetType().Name}: {e.Message.Split('\n')[0]}")];
+        }
+    }
+
+    /// <summary>The first usable device of a backend, or the reason there is none.</summary>
+    public static BackendProbe Probe(string backend)
+    {
+        var devices = List(backend);
+        var usable = devices.FirstOrDefault(d => d.Reason is null);
+        return usable is not null
+            ? new BackendProbe(backend, usable.Name, usable.MemoryBytes, null)
+            : new BackendProbe(backend, devices[0].Name, 0, string.Join("; ", devices.Select(d => d.Reason)));
+    }
+}
