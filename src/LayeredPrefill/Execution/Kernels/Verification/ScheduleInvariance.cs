@@ -35,19 +35,35 @@ public static class ScheduleInvariance
     public static ScheduleOutcome Run(string name, IReadOnlyList<IterationPlan> plans, MoeModel model, EngineOptions options, IReadOnlyList<Request> requests)
     {
         using var engine = new MoeEngine(model, options);
+        return Run(name, plans, engine, requests);
+    }
+
+    /// <summary>Runs one schedule on an engine, then releases its requests so the engine can run the next schedule
+    /// (device backends compile their kernels once per engine, which is slow on the ILGPU CPU accelerator).</summary>
+    public static ScheduleOutcome Run(string name, IReadOnlyList<IterationPlan> plans, MoeEngine engine, IReadOnlyList<Request> requests)
+    {
+        var model = engine.Model;
         foreach (var plan in plans) engine.Execute(plan);
         var tokens = requests.ToDictionary(r => r.Id, r => engine.GeneratedTokens(r.Id).ToArray());
         var kv = new Dictionary<(int, int), float[]>();
         foreach (var r in requests)
             for (int l = 0; l < model.Layers; l++)
                 kv[(r.Id, l)] = engine.ReadKv(r.Id, l, r.PromptTokens + r.OutputTokens - 1);
+        foreach (var r in requests) engine.Release(r.Id, preempted: false);
         return new ScheduleOutcome(name, tokens, kv);
     }
 
     /// <summary>Runs all schedules and compares each with the first; equal means bit-identical.</summary>
     public static IReadOnlyList<InvarianceRow> Check(MoeModel model, EngineOptions options, IReadOnlyList<Request> requests)
     {
-        var outcomes = StandardSchedules(requests, model.Layers).Select(s => Run(s.Name, s.Plans, model, options, requests)).ToList();
+        using var engine = new MoeEngine(model, options);
+        return Check(engine, requests, StandardSchedules(requests, model.Layers));
+    }
+
+    /// <summary>Runs the given schedules on one engine and compares each with the first.</summary>
+    public static IReadOnlyList<InvarianceRow> Check(MoeEngine engine, IReadOnlyList<Request> requests, IReadOnlyList<(string Name, IReadOnlyList<IterationPlan> Plans)> schedules)
+    {
+        var outcomes = schedules.Select(s => Run(s.Name, s.Plans, engine, requests)).ToList();
         var baseline = outcomes[0];
         return outcomes.Select(o => Compare(baseline, o)).ToList();
     }
