@@ -35,7 +35,7 @@ public sealed class IlgpuBackend : IMoeBackend
         _m = weights.Model;
         _qkvWidth = weights.QkvWidth;
         _context = IlgpuDevices.CreateContext(name);
-        var device = _context.Devices.First(d => d is not CLDevice cl || cl.Capabilities.GenericAddressSpace);
+        var device = IlgpuDevices.FirstUsable(_context, name);
         _acc = device.CreateAccelerator(_context);
         _k = new IlgpuKernelSet(_acc);
         _s = new DeviceScratch(_acc);

@@ -19,13 +19,25 @@ public static class IlgpuDevices
         b.EnableAlgorithms();
         switch (backend)
         {
-            // 4 threads per group on one simulated multiprocessor: each simulated thread is an OS thread with
+            // groups of 1-2 threads on one simulated multiprocessor: each simulated thread is an OS thread with
             // spinning barriers, and the 2-core CI machine gains nothing from more.
-            case "ilgpu-cpu": b.CPU(new CPUDevice(2, 2, 1)); break;
+            case "ilgpu-cpu": b.CPU(new CPUDevice(2, 1, 1)); break;
             case "ilgpu-cuda": b.Cuda(); break;
             case "ilgpu-opencl": b.OpenCL(_ => true); break;
         }
     });
+
+    /// <summary>The context's devices of the backend's accelerator type (a context may add a CPU device of its own).</summary>
+    internal static IEnumerable<Device> DevicesOf(Context context, string backend) => context.Devices.Where(d => d.AcceleratorType == backend switch
+    {
+        "ilgpu-cpu" => AcceleratorType.CPU,
+        "ilgpu-cuda" => AcceleratorType.Cuda,
+        _ => AcceleratorType.OpenCL,
+    });
+
+    /// <summary>The first device of the backend that can run our kernels.</summary>
+    internal static Device FirstUsable(Context context, string backend) =>
+        DevicesOf(context, backend).First(d => d is not CLDevice cl || cl.Capabilities.GenericAddressSpace);
 
     /// <summary>Lists the devices of one ILGPU backend; never throws for a missing driver.</summary>
     public static IReadOnlyList<IlgpuDeviceInfo> List(string backend)
@@ -34,7 +46,7 @@ public static class IlgpuDevices
         {
             using var context = CreateContext(backend);
             var devices = new List<IlgpuDeviceInfo>();
-            foreach (var d in context.Devices)
+            foreach (var d in DevicesOf(context, backend))
             {
                 string? reason = d switch
                 {

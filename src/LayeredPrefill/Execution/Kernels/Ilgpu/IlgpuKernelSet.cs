@@ -32,9 +32,9 @@ internal sealed class IlgpuKernelSet
 
     public IlgpuKernelSet(Accelerator a)
     {
-        // The CPU accelerator runs each group's threads as OS threads with spinning barriers: keep its groups at 4 threads.
-        Tile = a.AcceleratorType == AcceleratorType.CPU ? 2 : IlgpuGemmKernel.MaxTile;
-        AttentionGroup = a.AcceleratorType == AcceleratorType.CPU ? 4 : 64;
+        // The CPU accelerator runs each group's threads as OS threads with spinning barriers: use one thread per group.
+        Tile = a.AcceleratorType == AcceleratorType.CPU ? 1 : IlgpuGemmKernel.MaxTile;
+        AttentionGroup = a.AcceleratorType == AcceleratorType.CPU ? 1 : 64;
         Gemm = a.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<int>, GemmShape>(IlgpuGemmKernel.Kernel);
         Attention = a.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<int>, ArrayView<int>, ArrayView<int>, ArrayView<int>, ArrayView<float>, AttentionShape>(IlgpuAttentionKernel.Kernel);
         GatherRows = a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<int>, ArrayView<float>, int>(E.GatherRows);

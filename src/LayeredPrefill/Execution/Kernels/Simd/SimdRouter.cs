@@ -23,6 +23,12 @@ public static class SimdRouter
         var probs = new float[experts];
         for (int t = 0; t < tokens; t++)
             TopKSoftmax(logits.Slice(t * experts, experts), topK, renormalize, ids.AsSpan(t * topK, topK), weights.AsSpan(t * topK, topK), probs);
+        return Sort(ids, weights, tokens, topK, experts);
+    }
+
+    /// <summary>Stable counting sort of (token, rank) pairs by expert.</summary>
+    public static Routing Sort(int[] ids, float[] weights, int tokens, int topK, int experts)
+    {
         var counts = new int[experts + 1];
         foreach (int e in ids) counts[e + 1]++;
         for (int e = 0; e < experts; e++) counts[e + 1] += counts[e];
