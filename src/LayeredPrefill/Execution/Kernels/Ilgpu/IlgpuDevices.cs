@@ -54,7 +54,9 @@ public static class IlgpuDevices
                         $"OpenCL {cl.CLStdVersion} device lacks generic address-space support, which ILGPU needs (e.g. Debian 12's PoCL 3.1)",
                     _ => null,
                 };
-                devices.Add(new IlgpuDeviceInfo(backend, d.Name, d.MemorySize, reason));
+                // The CPU accelerator reports an address-space size, not memory: use what the GC can still get.
+                long memory = d.AcceleratorType == AcceleratorType.CPU ? GC.GetGCMemoryInfo().TotalAvailableMemoryBytes : d.MemorySize;
+                devices.Add(new IlgpuDeviceInfo(backend, d.Name, memory, reason));
             }
             if (devices.Count == 0)
                 devices.Add(new IlgpuDeviceInfo(backend, "(none)", 0, backend == "ilgpu-cuda" ? "no CUDA driver or device found" : "no OpenCL platform or device found"));
