@@ -17,7 +17,7 @@ public sealed class IlgpuCpuTests
         var random = new Random(21);
         var requests = new[] { new Request(0, 0, random.Next(5, 9), 3), new Request(1, 0, random.Next(3, 6), 2) };
         int layers = TestModels.Micro.Layers;
-        var schedules = new (string, IReadOnlyList<Scheduling.IterationPlan>)[]
+        var schedules = new (string, IReadOnlyList<LayeredPrefill.Scheduling.IterationPlan>)[]
         {
             ("prefill-first", HandPlans.PrefillFirst(requests, layers)),
             ("chunked-3", HandPlans.Chunked(requests, layers, 3)),

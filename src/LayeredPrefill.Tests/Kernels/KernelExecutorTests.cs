@@ -16,7 +16,7 @@ public sealed class KernelExecutorTests
         var requests = ScheduleInvariance.SmallRequests(random, 2);
         using var executor = new KernelExecutor(model, new EngineOptions("simd", 41));
         Assert.Equal("kernels/simd", executor.Name);
-        var fp32 = model with { WeightDtype = Models.WeightDtype.Fp32 };
+        var fp32 = model with { WeightDtype = LayeredPrefill.Models.WeightDtype.Fp32 };
         foreach (var plan in HandPlans.Chunked(requests, model.Layers, 7))
         {
             var cost = executor.Execute(plan);

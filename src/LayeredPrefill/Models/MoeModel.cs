@@ -33,6 +33,9 @@ public sealed record MoeModel(
     double SwigluClampLimit = 0,
     bool TiedEmbeddings = false)
 {
+    /// <summary>Weights above a petabyte are refused as a typo, not priced.</summary>
+    public const double MaxWeightBytes = 1e15;
+
     /// <summary>Bytes per weight element.</summary>
     public int BytesPerWeight => WeightDtype.BytesPerElement();
 
@@ -143,6 +146,20 @@ public sealed record MoeModel(
         Require(SlidingWindowTokens >= 0, $"sliding window must be >= 0 (got {SlidingWindowTokens})");
         Require(MaxModelLengthTokens > 0, $"max model length must be > 0 (got {MaxModelLengthTokens})");
         Require(double.IsFinite(SwigluClampLimit) && SwigluClampLimit >= 0, "SwiGLU clamp limit must be finite and >= 0");
+        // Ceilings far above any real model: past them a typo (an extra digit) would make the per-layer sums loop for
+        // seconds and the long byte counts wrap around to negative numbers instead of being refused.
+        void AtMost(long value, long max, string what) => Require(value <= max, $"{what} must be <= {max} (got {value})");
+        AtMost(Layers, 4096, "layers");
+        AtMost(HiddenSize, 1 << 17, "hidden size");
+        AtMost(QueryHeads, 4096, "query heads");
+        AtMost(HeadDim, 1 << 14, "head dim");
+        AtMost(Math.Max(KvLoraRank, Math.Max(RopeHeadDim, ValueHeadDim)), 1 << 16, "MLA dimensions");
+        AtMost(Experts, 1 << 16, "experts");
+        AtMost(SharedExperts, 1024, "shared experts");
+        AtMost(Math.Max(ExpertFfnSize, Math.Max(SharedExpertFfnSize, DenseFfnSize)), 1 << 20, "FFN sizes");
+        AtMost(VocabSize, 1 << 24, "vocab size");
+        double expertBytes = 3.0 * HiddenSize * ExpertFfnSize * BytesPerWeight * Experts * (Layers - DenseLayers);
+        Require(expertBytes <= MaxWeightBytes, $"{expertBytes:E2} bytes of expert weights exceed any servable model ({MaxWeightBytes:E0}); a field is likely wrong");
         return this;
     }
 }

@@ -1,0 +1,54 @@
+using System.CommandLine;
+using System.Globalization;
+
+namespace LayeredPrefill.Cli.Commands;
+
+/// <summary>The options every serving verb shares, spelled the same everywhere.</summary>
+internal sealed class CommonOptions
+{
+    public Option<string> Model { get; } = new("--model") { Description = "Model preset (see `models`).", DefaultValueFactory = _ => "qwen3-30b-a3b" };
+    public Option<string?> ModelConfig { get; } = new("--model-config") { Description = "Hugging Face config.json to read the model shape from (overrides --model)." };
+    public Option<int?> Layers { get; } = new("--layers") { Description = "Run the model's shape with only this many layers." };
+    public Option<string> Trace { get; } = new("--trace") { Description = "Embedded trace (see `traces`).", DefaultValueFactory = _ => "arxiv-long" };
+    public Option<string?> TraceFile { get; } = new("--trace-file") { Description = "CSV trace file (length-only, Vidur/Sarathi or Splitwise/Azure layout)." };
+    public Option<int> Requests { get; } = new("--requests") { Description = "Requests to sample.", DefaultValueFactory = _ => 300 };
+    public Option<double?> Rate { get; } = new("--rate") { Description = "Poisson arrival rate, req/s (omit to use the trace's timestamps; 1.5 for traces without)." };
+    public Option<double> TimeScale { get; } = new("--time-scale") { Description = "Speed-up factor applied to trace timestamps.", DefaultValueFactory = _ => 1.0 };
+    public Option<int?> PromptTokens { get; } = new("--prompt-tokens") { Description = "Synthetic workload: every request has this many prompt tokens (replaces the trace)." };
+    public Option<int> OutputTokens { get; } = new("--output-tokens") { Description = "Synthetic workload: output tokens per request.", DefaultValueFactory = _ => 1 };
+    public Option<int> ChunkBudget { get; } = new("--chunk-budget") { Description = "Chunked prefill token budget per iteration.", DefaultValueFactory = _ => 512 };
+    public Option<string> LayerGroups { get; } = new("--layer-groups") { Description = "Layered prefill groups: a number, or 'adaptive'.", DefaultValueFactory = _ => "adaptive" };
+    public Option<int> LayeredBudget { get; } = new("--layered-budget") { Description = "Layered prefill prompt-token budget per batch.", DefaultValueFactory = _ => 8192 };
+    public Option<string> Device { get; } = new("--device") { Description = "Device preset (h100-sxm, h200, a100-80g) or a DeviceProfile .json.", DefaultValueFactory = _ => "h100-sxm" };
+    public Option<int> Tp { get; } = new("--tp") { Description = "Tensor-parallel degree.", DefaultValueFactory = _ => 2 };
+    public Option<double?> SloTtftMs { get; } = new("--slo-ttft-ms") { Description = "TTFT bound (default: the paper's, 10000 for arXiv, 5000 for ShareGPT)." };
+    public Option<double?> SloItlMs { get; } = new("--slo-itl-ms") { Description = "Inter-token bound (default: the paper's, 125 for Qwen3, 100 for GPT-OSS)." };
+    public Option<int> Seed { get; } = new("--seed") { Description = "Seed for sampling, arrivals and routing.", DefaultValueFactory = _ => 0 };
+    public Option<string?> Output { get; } = new("--output") { Description = "Write the JSON result here (atomically)." };
+    public Option<int> MaxSeqs { get; } = new("--max-seqs") { Description = "Running requests at most.", DefaultValueFactory = _ => 256 };
+    public Option<double> GpuMemoryUtilization { get; } = new("--gpu-memory-utilization") { Description = "Fraction of device memory for weights + KV.", DefaultValueFactory = _ => 0.85 };
+    public Option<string> Routing { get; } = new("--routing") { Description = "Distinct-expert model: uniform or sampled.", DefaultValueFactory = _ => "uniform" };
+    public Option<double> ZipfSkew { get; } = new("--zipf-skew") { Description = "Expert popularity skew for sampled routing (0 = uniform).", DefaultValueFactory = _ => 0.0 };
+    public Option<bool> Timelines { get; } = new("--timelines") { Description = "Include every request's token times in the JSON." };
+    public Option<bool> IterationLog { get; } = new("--iteration-log") { Description = "Include the per-iteration log in the JSON." };
+
+    /// <summary>Adds every option to <paramref name="command"/>.</summary>
+    public void AddTo(Command command)
+    {
+        foreach (var option in All()) command.Options.Add(option);
+    }
+
+    private IEnumerable<Option> All() =>
+    [
+        Model, ModelConfig, Layers, Trace, TraceFile, Requests, Rate, TimeScale, PromptTokens, OutputTokens, ChunkBudget, LayerGroups,
+        LayeredBudget, Device, Tp, SloTtftMs, SloItlMs, Seed, Output, MaxSeqs, GpuMemoryUtilization, Routing, ZipfSkew, Timelines, IterationLog,
+    ];
+
+    /// <summary>Parses --layer-groups: null for adaptive, else a positive count.</summary>
+    public static int? ParseLayerGroups(string text)
+    {
+        if (text.Trim().Equals("adaptive", StringComparison.OrdinalIgnoreCase)) return null;
+        if (int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out int g) && g > 0) return g;
+        throw new UserInputException($"--layer-groups: expected a positive number or 'adaptive' (got '{text}')");
+    }
+}

@@ -1,0 +1,31 @@
+using System.CommandLine;
+using LayeredPrefill.Reporting.Reports;
+using LayeredPrefill.Sweeps;
+
+namespace LayeredPrefill.Cli.Commands;
+
+/// <summary>`report`: writes results/reports/&lt;name&gt;/report.md and report.html from a sweep's finished points.</summary>
+internal static class ReportCommand
+{
+    internal static Command Create()
+    {
+        var name = new Option<string>("--name") { Description = "The sweep to report (folder under results/sweeps/).", DefaultValueFactory = _ => SweepDefinition.Default.Name };
+        var resultsDir = new Option<string>("--results-dir") { Description = "Root of sweeps/ and reports/.", DefaultValueFactory = _ => "results" };
+        var cmd = new Command("report", "Write a sweep's Markdown and self-contained HTML report with tables, plots and a summary.");
+        cmd.Options.Add(name);
+        cmd.Options.Add(resultsDir);
+        cmd.SetAction((parse, cancel) => Task.FromResult(CliHost.Guard(() =>
+        {
+            string root = parse.GetValue(resultsDir)!;
+            var store = new SweepStore(root, parse.GetValue(name)!);
+            var def = store.LoadDefinition();
+            var (md, html) = def.Name == "paper"
+                ? PaperReport.Write(def, store, Path.Combine(root, "reports"), cancel)
+                : SweepReport.Write(def, store, Path.Combine(root, "reports"), cancel);
+            Console.WriteLine($"report: {md}");
+            Console.WriteLine($"report: {html}");
+            return 0;
+        })));
+        return cmd;
+    }
+}

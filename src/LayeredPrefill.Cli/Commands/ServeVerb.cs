@@ -1,0 +1,69 @@
+using System.CommandLine;
+using System.Globalization;
+using LayeredPrefill.Execution;
+using LayeredPrefill.Experiments;
+using LayeredPrefill.Reporting;
+using Spectre.Console;
+
+namespace LayeredPrefill.Cli.Commands;
+
+/// <summary>The body shared by `run` (one policy) and `compare` (several on the same workload).</summary>
+internal static class ServeVerb
+{
+    public static Command Create(string name, string description, string defaultPolicies, bool allowMany)
+    {
+        var options = new CommonOptions();
+        var policies = new Option<string>("--policies")
+        {
+            Description = allowMany ? "Comma-separated policies: chunked[-B], layered[-adaptive|-gG], prefill-first." : "The policy: chunked[-B], layered[-adaptive|-gG] or prefill-first.",
+            DefaultValueFactory = _ => defaultPolicies,
+        };
+        var cmd = new Command(name, description);
+        options.AddTo(cmd);
+        cmd.Options.Add(policies);
+        cmd.SetAction((parse, cancel) => CliHost.GuardAsync(() =>
+        {
+            var policySpecs = ExperimentSetup.Policies(options, parse, parse.GetValue(policies)!);
+            if (!allowMany && policySpecs.Count != 1)
+                throw new UserInputException($"--policies: `{name}` takes one policy (got {policySpecs.Count}); use `compare` for several");
+            string? output = ExperimentSetup.OutputPath(options, parse);
+            // Notes wait until every option has been checked, so a refused run prints its one error line only.
+            var notes = new List<string>();
+            var specs = ExperimentSetup.Resolve(options, parse, policySpecs, notes.Add);
+            notes.ForEach(Console.Error.WriteLine);
+            var reports = Serve(specs, ExperimentRunner.Roofline, cancel);
+            Print(reports);
+            if (output is not null)
+            {
+                var json = ResultJson.Write(reports, new ResultJson.Options(parse.GetValue(options.Timelines), parse.GetValue(options.IterationLog)));
+                AtomicFile.WriteAllText(output, json);
+                Console.Error.WriteLine($"wrote {output}");
+            }
+            return 0;
+        }));
+        return cmd;
+    }
+
+    /// <summary>Runs each spec in turn; an interruption discards the unfinished run and writes nothing.</summary>
+    public static IReadOnlyList<RunReport> Serve(IReadOnlyList<ExperimentSpec> specs, Func<ExperimentSpec, IExecutor> executor, CancellationToken cancel)
+    {
+        var reports = new List<RunReport>();
+        foreach (var spec in specs)
+        {
+            var report = ExperimentRunner.Run(spec, executor, cancel);
+            cancel.ThrowIfCancellationRequested();
+            reports.Add(report);
+            Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{spec.Policy.Name}: {report.Run.Iterations.Count} iterations, {report.Metrics.Completed}/{report.Metrics.Requests} requests in {report.Metrics.DurationSeconds:F1} simulated s ({report.WallSeconds:F2} s wall)"));
+        }
+        return reports;
+    }
+
+    private static void Print(IReadOnlyList<RunReport> reports)
+    {
+        var s = reports[0].Spec;
+        AnsiConsole.MarkupLine(Markup.Escape(string.Create(CultureInfo.InvariantCulture,
+            $"{s.Model.Name} on {s.Device.Name} × TP {s.TensorParallel}, {s.Workload.Name}: {s.Workload.Requests.Count} requests, SLO TTFT ≤ {s.Slo.TtftSeconds * 1000:F0} ms and ITL ≤ {s.Slo.ItlSeconds * 1000:F0} ms, KV {reports[0].KvCapacityTokens:N0} tokens")));
+        AnsiConsole.Write(ResultTable.Build(reports));
+    }
+}

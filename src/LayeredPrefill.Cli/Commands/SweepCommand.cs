@@ -1,0 +1,66 @@
+using System.CommandLine;
+using System.Globalization;
+using LayeredPrefill.Reporting.Reports;
+using LayeredPrefill.Sweeps;
+
+namespace LayeredPrefill.Cli.Commands;
+
+/// <summary>`sweep`: runs a grid of policies × rates × models × traces in parallel, resumably, then writes its report.</summary>
+internal static class SweepCommand
+{
+    internal static Command Create()
+    {
+        var d = SweepDefinition.Default;
+        var definition = new Option<string?>("--definition") { Description = "Sweep definition JSON (name, policies, models, traces, rates or grids, requests or duration_s, device, tp, seed); overrides the grid options." };
+        var name = new Option<string>("--name") { Description = "Sweep name (folder under results/sweeps/).", DefaultValueFactory = _ => d.Name };
+        var policies = new Option<string>("--policies") { Description = "Comma-separated policies: chunked-B, layered-adaptive, layered-gG, prefill-first.", DefaultValueFactory = _ => string.Join(",", d.Policies) };
+        var models = new Option<string>("--models") { Description = "Comma-separated model presets or config.json paths.", DefaultValueFactory = _ => string.Join(",", d.Grids[0].Models) };
+        var traces = new Option<string>("--traces") { Description = "Comma-separated embedded traces or CSV paths.", DefaultValueFactory = _ => string.Join(",", d.Grids[0].Traces) };
+        var rates = new Option<string>("--rates") { Description = "Comma-separated Poisson rates (req/s).", DefaultValueFactory = _ => string.Join(",", d.Grids[0].Rates.Select(r => r.ToString(CultureInfo.InvariantCulture))) };
+        var requests = new Option<int?>("--requests") { Description = $"Requests per point (default {d.RequestsPerPoint} unless --duration-s is given)." };
+        var duration = new Option<double?>("--duration-s") { Description = "Requests per point = rate × this many seconds (the paper uses 600)." };
+        var device = new Option<string>("--device") { Description = "Device preset or DeviceProfile .json.", DefaultValueFactory = _ => d.Device };
+        var tp = new Option<int>("--tp") { Description = "Tensor-parallel degree.", DefaultValueFactory = _ => d.TensorParallel };
+        var seed = new Option<int>("--seed") { Description = "Seed for sampling and arrivals.", DefaultValueFactory = _ => 0 };
+        var common = new ReportOptions();
+        var cmd = new Command("sweep", "Run a resumable grid of policies × rates × models × traces over all cores, then write its report.");
+        foreach (var o in new Option[] { definition, name, policies, models, traces, rates, requests, duration, device, tp, seed }) cmd.Options.Add(o);
+        common.AddTo(cmd);
+        cmd.SetAction((parse, cancel) => Task.FromResult(CliHost.Guard(() =>
+        {
+            var def = parse.GetValue(definition) is { } file
+                ? SweepDefinitionJson.ReadFile(file)
+                : new SweepDefinition(parse.GetValue(name)!, List(parse.GetValue(policies)!),
+                    [new SweepGrid(List(parse.GetValue(models)!), List(parse.GetValue(traces)!), Rates(parse.GetValue(rates)!))],
+                    RequestsPerPoint: parse.GetValue(requests) ?? (parse.GetValue(duration) is null ? d.RequestsPerPoint : null),
+                    DurationSeconds: parse.GetValue(duration), Device: parse.GetValue(device)!, TensorParallel: parse.GetValue(tp), Seed: parse.GetValue(seed))
+                    .Validate("options");
+            return RunAndReport(def, common, parse, cancel, (x, s, r, c) => SweepReport.Write(x, s, r, c));
+        })));
+        return cmd;
+    }
+
+    /// <summary>Runs the sweep, then (unless --no-report) its report; shared with `paper`.</summary>
+    internal static int RunAndReport(SweepDefinition def, ReportOptions options, ParseResult parse, CancellationToken cancel,
+        Func<SweepDefinition, SweepStore, string, CancellationToken, (string Markdown, string Html)> report)
+    {
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        string root = parse.GetValue(options.ResultsDir)!;
+        var store = new SweepStore(root, def.Name);
+        var outcome = SweepProgress.Run(def, store, cancel);
+        SweepProgress.Print(outcome, store);
+        if (parse.GetValue(options.NoReport)) return 0;
+        var (md, html) = report(def, store, Path.Combine(root, "reports"), cancel);
+        Console.WriteLine($"report: {md}");
+        Console.WriteLine($"report: {html}");
+        Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"total {watch.Elapsed.TotalSeconds:F1} s wall"));
+        return 0;
+    }
+
+    internal static IReadOnlyList<string> List(string text) =>
+        text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
+    private static IReadOnlyList<double> Rates(string text) => List(text).Select(r =>
+        double.TryParse(r, NumberStyles.Float, CultureInfo.InvariantCulture, out double v) ? v
+            : throw new UserInputException($"--rates: '{r}' is not a number")).ToArray();
+}

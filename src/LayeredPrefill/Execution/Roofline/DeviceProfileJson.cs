@@ -1,0 +1,168 @@
+using System.Text;
+using System.Text.Json;
+
+namespace LayeredPrefill.Execution.Roofline;
+
+/// <summary>Reads and writes a <see cref="DeviceProfile"/> as JSON (calibrated profiles, e.g. results/devices/h100.json).</summary>
+/// <remarks>
+/// Loading is strict: every field must be present, finite and in range, op classes must be known,
+/// and unknown fields are refused (a typo would otherwise silently fall back to nothing). Each
+/// problem is one <see cref="UserInputException"/> line naming the file and the field.
+/// </remarks>
+public static class DeviceProfileJson
+{
+    private static readonly string[] TopLevelFields =
+    [
+        "name", "memoryBytes", "peakMemoryBytesPerSecond", "peakMatrixFlopsPerSecond", "efficiency",
+        "interconnectBytesPerSecond", "interconnectLatencySeconds", "idleWatts", "dramPicojoulesPerByte",
+        "picojoulesPerFlop", "source",
+    ];
+
+    private static readonly string[] EfficiencyFields = ["computeFraction", "memoryFraction", "launchOverheadSeconds"];
+
+    /// <summary>Writes <paramref name="profile"/> to <paramref name="path"/> (indented; doubles round-trip exactly).</summary>
+    public static void Save(DeviceProfile profile, string path)
+    {
+        string? folder = Path.GetDirectoryName(Path.GetFullPath(path));
+        if (folder is not null) Directory.CreateDirectory(folder);
+        File.WriteAllText(path, ToJson(profile));
+    }
+
+    /// <summary>The JSON text of <paramref name="profile"/>.</summary>
+    public static string ToJson(DeviceProfile profile)
+    {
+        using var stream = new MemoryStream();
+        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
+        {
+            w.WriteStartObject();
+            w.WriteString("name", profile.Name);
+            w.WriteNumber("memoryBytes", profile.MemoryBytes);
+            w.WriteNumber("peakMemoryBytesPerSecond", profile.PeakMemoryBytesPerSecond);
+            w.WriteNumber("peakMatrixFlopsPerSecond", profile.PeakMatrixFlopsPerSecond);
+            w.WriteStartObject("efficiency");
+            foreach (var op in Enum.GetValues<OpClass>())
+            {
+                if (!profile.Efficiency.TryGetValue(op, out var e)) continue;
+                w.WriteStartObject(op.ToString());
+                w.WriteNumber("computeFraction", e.ComputeFraction);
+                w.WriteNumber("memoryFraction", e.MemoryFraction);
+                w.WriteNumber("launchOverheadSeconds", e.LaunchOverheadSeconds);
+                w.WriteEndObject();
+            }
+            w.WriteEndObject();
+            w.WriteNumber("interconnectBytesPerSecond", profile.InterconnectBytesPerSecond);
+            w.WriteNumber("interconnectLatencySeconds", profile.InterconnectLatencySeconds);
+            w.WriteNumber("idleWatts", profile.IdleWatts);
+            w.WriteNumber("dramPicojoulesPerByte", profile.DramPicojoulesPerByte);
+            w.WriteNumber("picojoulesPerFlop", profile.PicojoulesPerFlop);
+            w.WriteString("source", profile.Source);
+            w.WriteEndObject();
+        }
+        return Encoding.UTF8.GetString(stream.ToArray()) + "\n";
+    }
+
+    /// <summary>Loads and validates the profile in <paramref name="path"/>.</summary>
+    public static DeviceProfile Load(string path)
+    {
+        string text;
+        try { text = File.ReadAllText(path); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new UserInputException($"{path}: cannot read device profile ({e.Message})");
+        }
+        return Parse(text, path);
+    }
+
+    /// <summary>Parses and validates profile JSON; <paramref name="where"/> names the source in errors.</summary>
+    public static DeviceProfile Parse(string json, string where)
+    {
+        JsonDocument doc;
+        try { doc = JsonDocument.Parse(json); }
+        catch (JsonException e)
+        {
+            throw new UserInputException($"{where}:{(e.LineNumber ?? 0) + 1}:{(e.BytePositionInLine ?? 0) + 1}: invalid JSON ({FirstLine(e.Message)})");
+        }
+        using (doc)
+        {
+            var root = doc.RootElement;
+            if (root.ValueKind != JsonValueKind.Object)
+                throw new UserInputException($"{where}: a device profile must be a JSON object");
+            RefuseUnknown(root, TopLevelFields, where, "");
+
+            var efficiency = new Dictionary<OpClass, OpEfficiency>();
+            var effElement = Required(root, "efficiency", where, "");
+            if (effElement.ValueKind != JsonValueKind.Object)
+                throw new UserInputException($"{where}: field 'efficiency' must be an object keyed by op class");
+            foreach (var property in effElement.EnumerateObject())
+            {
+                // Names only: Enum.TryParse would also take "1" for ExpertGemm.
+                if (Array.IndexOf(Enum.GetNames<OpClass>(), property.Name) < 0 || !Enum.TryParse<OpClass>(property.Name, out var op))
+                    throw new UserInputException($"{where}: field 'efficiency.{property.Name}' is not an op class (valid: {string.Join(", ", Enum.GetNames<OpClass>())})");
+                string prefix = $"efficiency.{property.Name}.";
+                if (property.Value.ValueKind != JsonValueKind.Object)
+                    throw new UserInputException($"{where}: field 'efficiency.{property.Name}' must be an object");
+                RefuseUnknown(property.Value, EfficiencyFields, where, prefix);
+                efficiency[op] = new OpEfficiency(
+                    Fraction(property.Value, "computeFraction", where, prefix),
+                    Fraction(property.Value, "memoryFraction", where, prefix),
+                    Number(property.Value, "launchOverheadSeconds", where, prefix, allowZero: true));
+            }
+            foreach (var op in Enum.GetValues<OpClass>())
+                if (!efficiency.ContainsKey(op))
+                    throw new UserInputException($"{where}: field 'efficiency.{op}' is missing");
+
+            return new DeviceProfile(
+                Name: Text(root, "name", where),
+                MemoryBytes: Number(root, "memoryBytes", where, "", allowZero: false),
+                PeakMemoryBytesPerSecond: Number(root, "peakMemoryBytesPerSecond", where, "", allowZero: false),
+                PeakMatrixFlopsPerSecond: Number(root, "peakMatrixFlopsPerSecond", where, "", allowZero: false),
+                Efficiency: efficiency,
+                InterconnectBytesPerSecond: Number(root, "interconnectBytesPerSecond", where, "", allowZero: false),
+                InterconnectLatencySeconds: Number(root, "interconnectLatencySeconds", where, "", allowZero: true),
+                IdleWatts: Number(root, "idleWatts", where, "", allowZero: true),
+                DramPicojoulesPerByte: Number(root, "dramPicojoulesPerByte", where, "", allowZero: true),
+                PicojoulesPerFlop: Number(root, "picojoulesPerFlop", where, "", allowZero: true),
+                Source: Text(root, "source", where));
+        }
+    }
+
+    private static JsonElement Required(JsonElement obj, string field, string where, string prefix) =>
+        obj.TryGetProperty(field, out var value) ? value : throw new UserInputException($"{where}: field '{prefix}{field}' is missing");
+
+    private static string Text(JsonElement obj, string field, string where)
+    {
+        var value = Required(obj, field, where, "");
+        if (value.ValueKind != JsonValueKind.String || string.IsNullOrWhiteSpace(value.GetString()))
+            throw new UserInputException($"{where}: field '{field}' must be a non-empty string");
+        return value.GetString()!;
+    }
+
+    private static double Number(JsonElement obj, string field, string where, string prefix, bool allowZero)
+    {
+        var value = Required(obj, field, where, prefix);
+        if (value.ValueKind != JsonValueKind.Number || !value.TryGetDouble(out double x) || !double.IsFinite(x))
+            throw new UserInputException($"{where}: field '{prefix}{field}' must be a finite number (got {value.GetRawText()})");
+        if (x < 0 || (!allowZero && x == 0))
+            throw new UserInputException($"{where}: field '{prefix}{field}' must be {(allowZero ? ">= 0" : "> 0")} (got {value.GetRawText()})");
+        return x;
+    }
+
+    private static double Fraction(JsonElement obj, string field, string where, string prefix)
+    {
+        double x = Number(obj, field, where, prefix, allowZero: false);
+        if (x > 1) throw new UserInputException($"{where}: field '{prefix}{field}' must be in (0, 1] (got {x})");
+        return x;
+    }
+
+    private static void RefuseUnknown(JsonElement obj, string[] known, string where, string prefix)
+    {
+        foreach (var property in obj.EnumerateObject())
+            if (Array.IndexOf(known, property.Name) < 0)
+                throw new UserInputException($"{where}: unknown field '{prefix}{property.Name}' (valid: {string.Join(", ", known)})");
+    }
+
+    // System.Text.Json quotes tokens that may span lines and appends " LineNumber: … | BytePositionInLine: …" and " Path: …", which the prefix already says.
+    private static string FirstLine(string message) =>
+        string.Join(' ', message.Split(" Path:", 2)[0].Split(" LineNumber:", 2)[0]
+            .Split((char[])['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+}

@@ -1,0 +1,30 @@
+using System.Diagnostics;
+using LayeredPrefill.Execution;
+using LayeredPrefill.Execution.Roofline;
+using LayeredPrefill.Metrics;
+using LayeredPrefill.Scheduling;
+using LayeredPrefill.Serving;
+
+namespace LayeredPrefill.Experiments;
+
+/// <summary>Runs one <see cref="ExperimentSpec"/>: scheduler + executor + simulator + metrics.</summary>
+public static class ExperimentRunner
+{
+    /// <summary>The roofline executor for a spec (the default).</summary>
+    public static IExecutor Roofline(ExperimentSpec spec) =>
+        new RooflineExecutor(spec.Model, spec.Device, spec.TensorParallel, spec.Routing.Create());
+
+    /// <summary>Serves the spec's workload under its policy; <paramref name="executorFactory"/> defaults to the roofline model.</summary>
+    public static RunReport Run(ExperimentSpec spec, Func<ExperimentSpec, IExecutor>? executorFactory = null, CancellationToken cancel = default)
+    {
+        spec.Validate();
+        long blocks = spec.KvBlocks;
+        var scheduler = SchedulerFactory.Create(spec.Policy, spec.Model, new SchedulerSettings(spec.MaxSequences, blocks, spec.KvBlockTokens));
+        using var executor = (executorFactory ?? Roofline)(spec);
+        var simulator = new ServingSimulator(scheduler, executor, spec.Device.IdleWatts * spec.TensorParallel);
+        var watch = Stopwatch.StartNew();
+        var run = simulator.Run(spec.Workload, cancel);
+        watch.Stop();
+        return new RunReport(spec, run, ServingMetrics.From(run, spec.Slo), blocks * spec.KvBlockTokens, watch.Elapsed.TotalSeconds);
+    }
+}

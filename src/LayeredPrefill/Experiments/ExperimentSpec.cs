@@ -1,0 +1,44 @@
+using LayeredPrefill.Execution.Roofline;
+using LayeredPrefill.Metrics;
+using LayeredPrefill.Models;
+using LayeredPrefill.Workloads;
+
+namespace LayeredPrefill.Experiments;
+
+/// <summary>Everything one simulated run depends on, resolved: same spec and seed ⇒ byte-identical result.</summary>
+public sealed record ExperimentSpec(
+    MoeModel Model,
+    DeviceProfile Device,
+    int TensorParallel,
+    Workload Workload,
+    PolicySpec Policy,
+    Slo Slo,
+    RoutingSpec Routing,
+    int MaxSequences = 256,
+    double GpuMemoryUtilization = 0.85,
+    int KvBlockTokens = 16)
+{
+    /// <summary>Activation and CUDA-graph memory kept aside per GPU before the KV cache is sized (vLLM's profiling run finds a few GB).</summary>
+    public const double ActivationReserveBytes = 2.0 * 1024 * 1024 * 1024;
+
+    /// <summary>KV blocks the device memory leaves for the cache.</summary>
+    public long KvBlocks => Scheduling.KvCapacity.Blocks(Model, Device.MemoryBytes, TensorParallel, GpuMemoryUtilization, KvBlockTokens, ActivationReserveBytes);
+
+    /// <summary>Refuses settings no run can use, naming the option.</summary>
+    public ExperimentSpec Validate()
+    {
+        if (TensorParallel <= 0) throw new UserInputException($"--tp must be > 0 (got {TensorParallel})");
+        if (Model.QueryHeads % TensorParallel != 0)
+            throw new UserInputException($"--tp {TensorParallel} does not divide the {Model.QueryHeads} query heads of '{Model.Name}'");
+        if (MaxSequences <= 0) throw new UserInputException($"--max-seqs must be > 0 (got {MaxSequences})");
+        if (Policy.Kind == PolicyKind.Chunked && Policy.ChunkBudgetTokens <= 0)
+            throw new UserInputException($"--chunk-budget must be > 0 (got {Policy.ChunkBudgetTokens})");
+        if (Policy.LayerGroups is { } g && (g <= 0 || g > Model.Layers))
+            throw new UserInputException($"--layer-groups must be in [1, {Model.Layers}] for '{Model.Name}' (got {g})");
+        Slo.Validate();
+        // Sizing the KV cache refuses a model whose weights do not fit: find that out before anything runs.
+        if (KvBlocks <= 0)
+            throw new UserInputException($"--gpu-memory-utilization {GpuMemoryUtilization}: '{Model.Name}' at TP {TensorParallel} leaves no room for a single KV block");
+        return this;
+    }
+}

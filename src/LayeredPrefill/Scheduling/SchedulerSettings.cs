@@ -1,0 +1,16 @@
+namespace LayeredPrefill.Scheduling;
+
+/// <summary>Limits every policy shares.</summary>
+/// <param name="MaxSequences">Running requests at most (vLLM max_num_seqs).</param>
+/// <param name="KvBlocks">Blocks in the paged KV cache.</param>
+/// <param name="KvBlockTokens">Tokens per KV block.</param>
+public sealed record SchedulerSettings(int MaxSequences, long KvBlocks, int KvBlockTokens = 16)
+{
+    /// <summary>Refuses impossible limits, naming the option.</summary>
+    public SchedulerSettings Validate()
+    {
+        if (MaxSequences <= 0) throw new UserInputException($"--max-seqs must be > 0 (got {MaxSequences})");
+        if (KvBlockTokens <= 0) throw new UserInputException($"--kv-block-tokens must be > 0 (got {KvBlockTokens})");
+        return this;
+    }
+}

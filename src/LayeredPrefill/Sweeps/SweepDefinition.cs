@@ -1,0 +1,102 @@
+using System.Globalization;
+using LayeredPrefill.Experiments;
+
+namespace LayeredPrefill.Sweeps;
+
+/// <summary>One block of a sweep grid: every model × trace × rate here is crossed with the sweep's policies.</summary>
+/// <param name="Requests">Requests per point for this block; null takes the sweep's rule (fixed count or rate × duration).</param>
+public sealed record SweepGrid(IReadOnlyList<string> Models, IReadOnlyList<string> Traces, IReadOnlyList<double> Rates, int? Requests = null);
+
+/// <summary>
+/// A sweep: policies (with their knobs) × grids of models, traces and Poisson rates, on one device and TP degree.
+/// Requests per point are either fixed or rate × <see cref="DurationSeconds"/> (the paper's 600 s per rate point).
+/// </summary>
+/// <param name="SloTtftMs">TTFT bound; null takes the paper's per trace (10 s arXiv, 5 s ShareGPT).</param>
+/// <param name="SloItlMs">Inter-token bound; null takes the paper's per model (125 ms Qwen3, 100 ms GPT-OSS).</param>
+public sealed record SweepDefinition(
+    string Name,
+    IReadOnlyList<string> Policies,
+    IReadOnlyList<SweepGrid> Grids,
+    int? RequestsPerPoint = 200,
+    double? DurationSeconds = null,
+    string Device = "h100-sxm",
+    int TensorParallel = 2,
+    int Seed = 0,
+    double? SloTtftMs = null,
+    double? SloItlMs = null,
+    int LayeredBudgetTokens = 8192)
+{
+    /// <summary>The README's main job: Qwen3-30B-A3B on the arXiv long sample, chunk budgets 256–2048, layered adaptive and prefill-first.</summary>
+    public static SweepDefinition Default { get; } = new(
+        "default",
+        ["chunked-256", "chunked-512", "chunked-1024", "chunked-2048", "layered-adaptive", "prefill-first"],
+        [new SweepGrid(["qwen3-30b-a3b"], ["arxiv-long"], [1.5, 2.5, 3.5])],
+        RequestsPerPoint: 200);
+
+    /// <summary>Refuses a definition no sweep can run, naming <paramref name="where"/> (a file or the options) and the field.</summary>
+    public SweepDefinition Validate(string where)
+    {
+        if (string.IsNullOrWhiteSpace(Name) || Name.Any(c => !(char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.')) || Name.StartsWith('.'))
+            throw new UserInputException($"{where}: name '{Name}' must be letters, digits, '-', '_' or '.' (it names a folder)");
+        if (Policies.Count == 0) throw new UserInputException($"{where}: policies is empty");
+        var parsed = ParsedPolicies(where);
+        var dup = parsed.GroupBy(p => p.Name).FirstOrDefault(g => g.Count() > 1);
+        if (dup is not null) throw new UserInputException($"{where}: policies lists '{dup.Key}' twice");
+        if (Grids.Count == 0) throw new UserInputException($"{where}: no grid (models, traces and rates) given");
+        foreach (var g in Grids)
+        {
+            if (g.Models.Count == 0) throw new UserInputException($"{where}: models is empty");
+            if (g.Traces.Count == 0) throw new UserInputException($"{where}: traces is empty");
+            if (g.Rates.Count == 0) throw new UserInputException($"{where}: rates is empty");
+            foreach (double r in g.Rates)
+                if (!(double.IsFinite(r) && r > 0)) throw new UserInputException($"{where}: rates must be finite and > 0 req/s (got {Format(r)})");
+            if (g.Requests is { } n && n <= 0) throw new UserInputException($"{where}: requests must be > 0 (got {n})");
+        }
+        if (RequestsPerPoint is { } count && count <= 0) throw new UserInputException($"{where}: requests must be > 0 (got {count})");
+        if (DurationSeconds is { } d && !(double.IsFinite(d) && d > 0)) throw new UserInputException($"{where}: duration_s must be finite and > 0 (got {Format(d)})");
+        if (RequestsPerPoint is null && DurationSeconds is null && Grids.Any(g => g.Requests is null))
+            throw new UserInputException($"{where}: give requests or duration_s");
+        if (TensorParallel <= 0) throw new UserInputException($"{where}: tp must be > 0 (got {TensorParallel})");
+        if (LayeredBudgetTokens <= 0) throw new UserInputException($"{where}: layered_budget must be > 0 (got {LayeredBudgetTokens})");
+        if (SloTtftMs is { } t && !(double.IsFinite(t) && t > 0)) throw new UserInputException($"{where}: slo_ttft_ms must be > 0 (got {Format(t)})");
+        if (SloItlMs is { } i && !(double.IsFinite(i) && i > 0)) throw new UserInputException($"{where}: slo_itl_ms must be > 0 (got {Format(i)})");
+        return this;
+    }
+
+    /// <summary>The policies, parsed (a bad name is a user error naming <paramref name="where"/>).</summary>
+    public IReadOnlyList<PolicySpec> ParsedPolicies(string where = "policies")
+    {
+        try
+        {
+            return Policies.Select(p => PolicySpec.Parse(p, layeredBudget: LayeredBudgetTokens)).ToArray();
+        }
+        catch (UserInputException e)
+        {
+            throw new UserInputException($"{where}: {e.Message.Replace("--policies: ", "policies: ", StringComparison.Ordinal)}");
+        }
+    }
+
+    /// <summary>Requests a point at <paramref name="rate"/> serves under this definition.</summary>
+    public int RequestsFor(SweepGrid grid, double rate) =>
+        grid.Requests ?? RequestsPerPoint ?? (int)Math.Max(1, Math.Round(rate * DurationSeconds!.Value));
+
+    /// <summary>Every point, grid by grid, in model, trace, rate, policy order (a point shared by two grids appears once).</summary>
+    public IReadOnlyList<SweepPoint> Points()
+    {
+        var policies = ParsedPolicies();
+        var points = new List<SweepPoint>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var g in Grids)
+            foreach (string model in g.Models)
+                foreach (string trace in g.Traces)
+                    foreach (double rate in g.Rates)
+                        foreach (var policy in policies)
+                        {
+                            var point = new SweepPoint(model, trace, policy, rate, RequestsFor(g, rate), Seed);
+                            if (seen.Add(point.Key)) points.Add(point);
+                        }
+        return points;
+    }
+
+    private static string Format(double value) => value.ToString("R", CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,24 @@
+using System.Globalization;
+using System.Text;
+using LayeredPrefill.Experiments;
+
+namespace LayeredPrefill.Sweeps;
+
+/// <summary>One run of a sweep: a model, a trace, a policy with its knobs, a Poisson rate, a request count and a seed.</summary>
+public sealed record SweepPoint(string Model, string Trace, PolicySpec Policy, double RatePerSecond, int Requests, int Seed)
+{
+    /// <summary>Stable, filesystem-safe name of the point (also its result file's stem), e.g. qwen3-30b-a3b_arxiv-long_chunked-512_r1.5_n200_s0.</summary>
+    public string Key => Safe(string.Create(CultureInfo.InvariantCulture,
+        $"{Model}_{Trace}_{Policy.Name}{BudgetSuffix}_r{RatePerSecond:0.####}_n{Requests}_s{Seed}"));
+
+    // Layered points at a non-default budget must not collide with the default's files.
+    private string BudgetSuffix => Policy.Kind == PolicyKind.Layered && Policy.LayeredBudgetTokens != 8192 ? $"-b{Policy.LayeredBudgetTokens}" : "";
+
+    private static string Safe(string text)
+    {
+        var sb = new StringBuilder(text.Length);
+        foreach (char c in text.ToLowerInvariant())
+            sb.Append(char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' ? c : '-');
+        return sb.ToString();
+    }
+}

@@ -1,0 +1,144 @@
+using System.Globalization;
+
+namespace LayeredPrefill.Workloads;
+
+/// <summary>Reads request traces from CSV in the length-only, Vidur/Sarathi or Splitwise/Azure layout (see <see cref="TraceColumns"/>).</summary>
+/// <remarks>
+/// Accepts a UTF-8 BOM, CRLF, blank lines, extra columns and out-of-order timestamps (sorted stably, counted).
+/// Anything else wrong is refused as "source:line:column: what", line and column (the CSV field number) 1-based.
+/// </remarks>
+public static class TraceReader
+{
+    /// <summary>Lengths above this are refused as corrupt: no served model reads ten million tokens.</summary>
+    public const int MaxTokens = 10_000_000;
+
+    private static readonly string[] DateTimeFormats =
+    [
+        "yyyy-MM-dd HH:mm:ss.FFFFFFF", "yyyy-MM-dd HH:mm:ss", "yyyy-MM-ddTHH:mm:ss.FFFFFFF", "yyyy-MM-ddTHH:mm:ss",
+        "yyyy-MM-dd HH:mm:ss.FFFFFFFzzz", "yyyy-MM-ddTHH:mm:ss.FFFFFFFzzz", "yyyy-MM-ddTHH:mm:ss.FFFFFFFZ",
+    ];
+
+    /// <summary>Reads the trace file at <paramref name="path"/>; it is called <paramref name="name"/>, else after the file.</summary>
+    public static Trace ReadFile(string path, string? name = null)
+    {
+        // .NET reports a directory as "access denied", which sends the user after permissions.
+        if (Directory.Exists(path)) throw new UserInputException($"{path}: cannot read the trace (it is a directory, not a CSV file)");
+        try
+        {
+            using var reader = new StreamReader(path, detectEncodingFromByteOrderMarks: true);
+            return Read(reader, path, name ?? Path.GetFileNameWithoutExtension(path));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new UserInputException($"{path}: cannot read the trace ({e.Message})");
+        }
+    }
+
+    /// <summary>Parses CSV text; <paramref name="source"/> names it in messages.</summary>
+    public static Trace Parse(string text, string source, string name)
+    {
+        using var reader = new StringReader(text);
+        return Read(reader, source, name);
+    }
+
+    /// <summary>Reads CSV from <paramref name="reader"/>; <paramref name="source"/> names it in messages.</summary>
+    public static Trace Read(TextReader reader, string source, string name)
+    {
+        int lineNumber = 0;
+        TraceColumns? columns = null;
+        var rows = new List<TraceRow>();
+        var dateTimes = new List<long>();
+        string? line;
+        while ((line = reader.ReadLine()) is not null)
+        {
+            lineNumber++;
+            if (lineNumber == 1) line = line.TrimStart('\uFEFF');
+            if (string.IsNullOrWhiteSpace(line)) continue;
+            List<string> fields = CsvLine.Split(line, out int badField)
+                ?? throw Error(source, lineNumber, badField, "unclosed double quote");
+            if (columns is null)
+            {
+                columns = TraceColumns.FromHeader(fields, source, lineNumber);
+                continue;
+            }
+            if (fields.Count != columns.FieldCount)
+                throw Error(source, lineNumber, Math.Min(fields.Count, columns.FieldCount) + 1,
+                    $"expected {columns.FieldCount} fields as in the header, found {fields.Count}");
+            int prompt = Tokens(fields, columns.Prompt, columns.PromptName, source, lineNumber);
+            int output = Tokens(fields, columns.Output, columns.OutputName, source, lineNumber);
+            double? arrival = null;
+            if (columns.Time is int t)
+            {
+                if (columns.TimeIsDateTime) dateTimes.Add(DateTimeTicks(fields[t], columns.TimeName!, source, lineNumber, t + 1));
+                else arrival = Seconds(fields[t], columns.TimeName!, source, lineNumber, t + 1);
+            }
+            rows.Add(new TraceRow(prompt, output, arrival));
+        }
+        if (columns is null)
+            throw Error(source, 1, 1, "empty file (expected a header such as num_prefill_tokens,num_decode_tokens)");
+        if (rows.Count == 0)
+            throw Error(source, lineNumber + 1, 1, "no data rows after the header");
+        if (columns.TimeIsDateTime)
+        {
+            // Splitwise stamps are wall-clock; the trace starts at its earliest one. Ticks keep 100 ns exactly.
+            long first = dateTimes.Min();
+            for (int i = 0; i < rows.Count; i++)
+                rows[i] = rows[i] with { ArrivalSeconds = (dateTimes[i] - first) / (double)TimeSpan.TicksPerSecond };
+        }
+        if (columns.Time is null) return new Trace(name, rows, HasTimestamps: false, OutOfOrderRowsSorted: 0);
+        int outOfOrder = 0;
+        double latest = double.NegativeInfinity;
+        foreach (TraceRow row in rows)
+        {
+            if (row.ArrivalSeconds < latest) outOfOrder++;
+            else latest = row.ArrivalSeconds!.Value;
+        }
+        IReadOnlyList<TraceRow> sorted = outOfOrder == 0 ? rows : rows.OrderBy(r => r.ArrivalSeconds).ToArray(); // OrderBy is stable
+        return new Trace(name, sorted, HasTimestamps: true, outOfOrder);
+    }
+
+    private static UserInputException Error(string source, int line, int column, string what) =>
+        new($"{source}:{line}:{column}: {what}");
+
+    private static int Tokens(List<string> fields, int index, string column, string source, int line)
+    {
+        string text = fields[index];
+        int col = index + 1;
+        long value;
+        if (text.Length == 0) throw Error(source, line, col, $"{column} is empty");
+        if (long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long whole)) value = whole;
+        else if (IsNonFinite(text)) throw Error(source, line, col, $"{column} is not a finite number (got '{text}')");
+        // pandas writes integer columns with missing values as floats ("1234.0"); accept those when whole.
+        else if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double d) && d == Math.Floor(d) && Math.Abs(d) < 1e18) value = (long)d;
+        else throw Error(source, line, col, $"{column} must be a whole number of tokens (got '{text}')");
+        if (value <= 0) throw Error(source, line, col, $"{column} must be > 0 tokens (got {value})");
+        if (value > MaxTokens) throw Error(source, line, col, $"{column} exceeds the limit of {MaxTokens} tokens (got {value})");
+        return (int)value;
+    }
+
+    private static double Seconds(string text, string column, string source, int line, int col)
+    {
+        if (text.Length == 0) throw Error(source, line, col, $"{column} is empty");
+        if (IsNonFinite(text)) throw Error(source, line, col, $"{column} is not a finite number (got '{text}')");
+        if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double seconds))
+            throw Error(source, line, col, $"{column} must be a number of seconds (got '{text}')");
+        // "1e400" parses, to infinity: refuse it like a spelled-out inf.
+        if (!double.IsFinite(seconds)) throw Error(source, line, col, $"{column} is not a finite number (got '{text}')");
+        if (seconds < 0) throw Error(source, line, col, $"{column} must be >= 0 seconds from the start (got {text})");
+        return seconds;
+    }
+
+    private static long DateTimeTicks(string text, string column, string source, int line, int col)
+    {
+        if (DateTimeOffset.TryParseExact(text, DateTimeFormats, CultureInfo.InvariantCulture,
+                DateTimeStyles.AssumeUniversal, out DateTimeOffset stamp))
+            return stamp.UtcTicks;
+        throw Error(source, line, col, $"{column} is not a timestamp like 2023-11-16 18:17:03.9799600 (got '{text}')");
+    }
+
+    private static bool IsNonFinite(string text)
+    {
+        string t = text.TrimStart('+', '-').ToLowerInvariant();
+        return t is "nan" or "inf" or "infinity" or "∞";
+    }
+}

@@ -1,0 +1,76 @@
+namespace LayeredPrefill.Workloads;
+
+/// <summary>Turns a trace into a workload: Poisson arrivals over sampled rows, or the trace's own timestamps replayed.</summary>
+public static class WorkloadBuilder
+{
+    /// <summary>Builds the workload <paramref name="spec"/> asks for; ids are 0..n-1 in arrival order.</summary>
+    public static BuiltWorkload Build(Trace trace, WorkloadSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(trace);
+        ArgumentNullException.ThrowIfNull(spec);
+        if (spec.Requests <= 0) throw new UserInputException($"--requests must be > 0 (got {spec.Requests})");
+        if (spec.RatePerSecond is { } r && !(double.IsFinite(r) && r > 0))
+            throw new UserInputException($"--rate must be a finite number > 0 requests per second (got {r})");
+        if (!(double.IsFinite(spec.TimeScale) && spec.TimeScale > 0))
+            throw new UserInputException($"--time-scale must be a finite number > 0 (got {spec.TimeScale})");
+        if (spec.MaxModelLengthTokens <= 0)
+            throw new UserInputException($"--max-model-len must be > 0 tokens (got {spec.MaxModelLengthTokens})");
+        if (trace.Rows.Count == 0) throw new UserInputException($"trace '{trace.Name}' has no rows");
+
+        var drawn = spec.RatePerSecond is { } rate ? Poisson(trace, spec, rate) : Replay(trace, spec);
+        // Dropped requests still arrived (the server refused them), so survivors keep their arrival times.
+        var requests = new List<Request>(drawn.Count);
+        int dropped = 0;
+        foreach (var (row, arrival) in drawn)
+        {
+            if ((long)row.PromptTokens + row.OutputTokens > spec.MaxModelLengthTokens) { dropped++; continue; }
+            requests.Add(new Request(requests.Count, arrival, row.PromptTokens, row.OutputTokens));
+        }
+        return new BuiltWorkload(new Workload(trace.Name, requests), dropped);
+    }
+
+    private static List<(TraceRow Row, double ArrivalSeconds)> Poisson(Trace trace, WorkloadSpec spec, double rate)
+    {
+        var random = new Random(spec.Seed);
+        IReadOnlyList<TraceRow> rows = trace.Rows;
+        int n = spec.Requests;
+        var picked = new List<TraceRow>(n);
+        if (n <= rows.Count)
+        {
+            // Partial Fisher–Yates: n distinct rows in random order, touching only n slots of an index array.
+            int[] order = Enumerable.Range(0, rows.Count).ToArray();
+            for (int i = 0; i < n; i++)
+            {
+                int j = random.Next(i, order.Length);
+                (order[i], order[j]) = (order[j], order[i]);
+                picked.Add(rows[order[i]]);
+            }
+        }
+        else
+        {
+            for (int i = 0; i < n; i++) picked.Add(rows[random.Next(rows.Count)]);
+        }
+        // The first request opens the run at t = 0; later gaps are exponential with mean 1/rate.
+        var drawn = new List<(TraceRow, double)>(n);
+        double clock = 0;
+        for (int i = 0; i < n; i++)
+        {
+            if (i > 0) clock += -Math.Log(1.0 - random.NextDouble()) / rate;
+            drawn.Add((picked[i], clock));
+        }
+        return drawn;
+    }
+
+    private static List<(TraceRow Row, double ArrivalSeconds)> Replay(Trace trace, WorkloadSpec spec)
+    {
+        if (!trace.HasTimestamps)
+            throw new UserInputException($"--rate is required: trace '{trace.Name}' has no timestamps to replay");
+        if (spec.Requests > trace.Rows.Count)
+            throw new UserInputException($"--requests {spec.Requests} exceeds the {trace.Rows.Count} rows of trace '{trace.Name}' (pass --rate to sample with replacement)");
+        // Trace rows are already in time order (the reader sorts them).
+        double t0 = trace.Rows[0].ArrivalSeconds!.Value;
+        return trace.Rows.Take(spec.Requests)
+            .Select(row => (row, (row.ArrivalSeconds!.Value - t0) / spec.TimeScale))
+            .ToList();
+    }
+}
