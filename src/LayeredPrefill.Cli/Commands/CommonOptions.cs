@@ -29,6 +29,10 @@ internal sealed class CommonOptions
     public Option<double> GpuMemoryUtilization { get; } = new("--gpu-memory-utilization") { Description = "Fraction of device memory for weights + KV.", DefaultValueFactory = _ => 0.85 };
     public Option<string> Routing { get; } = new("--routing") { Description = "Distinct-expert model: uniform or sampled.", DefaultValueFactory = _ => "uniform" };
     public Option<double> ZipfSkew { get; } = new("--zipf-skew") { Description = "Expert popularity skew for sampled routing (0 = uniform).", DefaultValueFactory = _ => 0.0 };
+    public Option<string> Executor { get; } = new("--executor") { Description = "What prices iterations: roofline (a model of --device) or kernels (real MoE kernels, measured).", DefaultValueFactory = _ => "roofline" };
+    public Option<string> Backend { get; } = new("--backend") { Description = "Kernel backend for --executor kernels: simd, ilgpu-cpu, ilgpu-cuda, ilgpu-opencl.", DefaultValueFactory = _ => "simd" };
+    public Option<int> KvBlocks { get; } = new("--kv-blocks") { Description = "KV pool of the kernel engine, in blocks of 16 tokens (the scheduler uses the same).", DefaultValueFactory = _ => 2048 };
+    public Option<bool> RecordTokens { get; } = new("--record-tokens") { Description = "Include every request's generated token ids in the JSON (real kernels only)." };
     public Option<bool> Timelines { get; } = new("--timelines") { Description = "Include every request's token times in the JSON." };
     public Option<bool> IterationLog { get; } = new("--iteration-log") { Description = "Include the per-iteration log in the JSON." };
 
@@ -42,6 +46,7 @@ internal sealed class CommonOptions
     [
         Model, ModelConfig, Layers, Trace, TraceFile, Requests, Rate, TimeScale, PromptTokens, OutputTokens, ChunkBudget, LayerGroups,
         LayeredBudget, Device, Tp, SloTtftMs, SloItlMs, Seed, Output, MaxSeqs, GpuMemoryUtilization, Routing, ZipfSkew, Timelines, IterationLog,
+        Executor, Backend, KvBlocks, RecordTokens,
     ];
 
     /// <summary>Parses --layer-groups: null for adaptive, else a positive count.</summary>

@@ -61,8 +61,8 @@ internal static class ExperimentSetup
         return (workload.Workload, trace.Name);
     }
 
-    /// <summary>Validated specs for each policy, sharing one model, device and workload.</summary>
-    public static IReadOnlyList<ExperimentSpec> Resolve(CommonOptions o, ParseResult p, IReadOnlyList<PolicySpec> policies, Action<string> warn)
+    /// <summary>Validated specs for each policy, sharing one model, device and workload, and the executor that prices them.</summary>
+    public static (IReadOnlyList<ExperimentSpec> Specs, ExecutorChoice Executor) Resolve(CommonOptions o, ParseResult p, IReadOnlyList<PolicySpec> policies, Action<string> warn)
     {
         var model = ResolveModel(o, p);
         var device = DeviceCatalog.Resolve(p.GetValue(o.Device)!);
@@ -73,8 +73,12 @@ internal static class ExperimentSetup
             throw new UserInputException($"--routing: unknown routing '{routingName}' (valid: uniform, sampled)");
         var routing = new RoutingSpec(routingName == "sampled", p.GetValue(o.ZipfSkew), p.GetValue(o.Seed));
         routing.Create();
-        return policies.Select(policy => new ExperimentSpec(model, device, p.GetValue(o.Tp), workload, policy, slo, routing,
-            p.GetValue(o.MaxSeqs), p.GetValue(o.GpuMemoryUtilization)).Validate()).ToArray();
+        var executor = ExecutorChoice.Resolve(o, p, workload);
+        // Real kernels run on one device: tensor parallelism applies to the roofline model only.
+        int tp = executor.IsKernels ? 1 : p.GetValue(o.Tp);
+        var specs = policies.Select(policy => new ExperimentSpec(model, device, tp, workload, policy, slo, routing,
+            p.GetValue(o.MaxSeqs), p.GetValue(o.GpuMemoryUtilization), KvBlocksOverride: executor.KvBlocksOverride).Validate()).ToArray();
+        return (specs, executor);
     }
 
     public static IReadOnlyList<PolicySpec> Policies(CommonOptions o, ParseResult p, string policiesText) =>

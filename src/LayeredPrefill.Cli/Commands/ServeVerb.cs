@@ -29,13 +29,13 @@ internal static class ServeVerb
             string? output = ExperimentSetup.OutputPath(options, parse);
             // Notes wait until every option has been checked, so a refused run prints its one error line only.
             var notes = new List<string>();
-            var specs = ExperimentSetup.Resolve(options, parse, policySpecs, notes.Add);
+            var (specs, executor) = ExperimentSetup.Resolve(options, parse, policySpecs, notes.Add);
             notes.ForEach(Console.Error.WriteLine);
-            var reports = Serve(specs, ExperimentRunner.Roofline, cancel);
+            var reports = Serve(specs, executor, cancel);
             Print(reports);
             if (output is not null)
             {
-                var json = ResultJson.Write(reports, new ResultJson.Options(parse.GetValue(options.Timelines), parse.GetValue(options.IterationLog)));
+                var json = ResultJson.Write(reports, new ResultJson.Options(parse.GetValue(options.Timelines), parse.GetValue(options.IterationLog), parse.GetValue(options.RecordTokens)));
                 AtomicFile.WriteAllText(output, json);
                 Console.Error.WriteLine($"wrote {output}");
             }
@@ -45,12 +45,12 @@ internal static class ServeVerb
     }
 
     /// <summary>Runs each spec in turn; an interruption discards the unfinished run and writes nothing.</summary>
-    public static IReadOnlyList<RunReport> Serve(IReadOnlyList<ExperimentSpec> specs, Func<ExperimentSpec, IExecutor> executor, CancellationToken cancel)
+    public static IReadOnlyList<RunReport> Serve(IReadOnlyList<ExperimentSpec> specs, ExecutorChoice executor, CancellationToken cancel)
     {
         var reports = new List<RunReport>();
         foreach (var spec in specs)
         {
-            var report = ExperimentRunner.Run(spec, executor, cancel);
+            var report = ExperimentRunner.Run(spec, executor.Factory, cancel, executor.IdlePowerWatts);
             cancel.ThrowIfCancellationRequested();
             reports.Add(report);
             Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,

@@ -15,13 +15,14 @@ public static class ExperimentRunner
         new RooflineExecutor(spec.Model, spec.Device, spec.TensorParallel, spec.Routing.Create());
 
     /// <summary>Serves the spec's workload under its policy; <paramref name="executorFactory"/> defaults to the roofline model.</summary>
-    public static RunReport Run(ExperimentSpec spec, Func<ExperimentSpec, IExecutor>? executorFactory = null, CancellationToken cancel = default)
+    /// <param name="idlePowerWatts">Power drawn between iterations; null takes the device profile's idle watts × TP (an executor that measures no energy passes 0).</param>
+    public static RunReport Run(ExperimentSpec spec, Func<ExperimentSpec, IExecutor>? executorFactory = null, CancellationToken cancel = default, double? idlePowerWatts = null)
     {
         spec.Validate();
         long blocks = spec.KvBlocks;
         var scheduler = SchedulerFactory.Create(spec.Policy, spec.Model, new SchedulerSettings(spec.MaxSequences, blocks, spec.KvBlockTokens));
         using var executor = (executorFactory ?? Roofline)(spec);
-        var simulator = new ServingSimulator(scheduler, executor, spec.Device.IdleWatts * spec.TensorParallel);
+        var simulator = new ServingSimulator(scheduler, executor, idlePowerWatts ?? spec.Device.IdleWatts * spec.TensorParallel);
         var watch = Stopwatch.StartNew();
         var run = simulator.Run(spec.Workload, cancel);
         watch.Stop();

@@ -16,13 +16,15 @@ public sealed record ExperimentSpec(
     RoutingSpec Routing,
     int MaxSequences = 256,
     double GpuMemoryUtilization = 0.85,
-    int KvBlockTokens = 16)
+    int KvBlockTokens = 16,
+    long? KvBlocksOverride = null)
 {
     /// <summary>Activation and CUDA-graph memory kept aside per GPU before the KV cache is sized (vLLM's profiling run finds a few GB).</summary>
     public const double ActivationReserveBytes = 2.0 * 1024 * 1024 * 1024;
 
     /// <summary>KV blocks the device memory leaves for the cache.</summary>
-    public long KvBlocks => Scheduling.KvCapacity.Blocks(Model, Device.MemoryBytes, TensorParallel, GpuMemoryUtilization, KvBlockTokens, ActivationReserveBytes);
+    /// <remarks>Real kernels bring their own KV pool, whose size the scheduler must then use: <see cref="KvBlocksOverride"/>.</remarks>
+    public long KvBlocks => KvBlocksOverride ?? Scheduling.KvCapacity.Blocks(Model, Device.MemoryBytes, TensorParallel, GpuMemoryUtilization, KvBlockTokens, ActivationReserveBytes);
 
     /// <summary>Refuses settings no run can use, naming the option.</summary>
     public ExperimentSpec Validate()
