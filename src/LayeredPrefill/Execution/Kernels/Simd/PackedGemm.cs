@@ -50,35 +50,57 @@ public static class PackedGemm
     public static void Run(float[] a, int rows, PackedMatrix b, float[] c, int maxThreads = -1) =>
         Run([new GemmJob(a, 0, b.K, rows, b, c, 0, b.N)], maxThreads);
 
+    /// <summary>K block: a 256×16 slice of B (16 KB) stays in L1 while every row block of the tile uses it.</summary>
+    private const int KBlock = 256;
+
     private static unsafe void RunTile(in GemmJob job, int panel, int rowFrom, int rowTo)
     {
         int k = job.B.K, n = job.B.N, c0 = panel * PackedMatrix.PanelWidth;
         int width = Math.Min(PackedMatrix.PanelWidth, n - c0);
-        float* tmp = stackalloc float[RowBlock * PackedMatrix.PanelWidth];
+        bool direct = width == PackedMatrix.PanelWidth;
+        // Partial panels accumulate in a scratch tile (48 rows × 16) and copy out the valid columns at the end.
+        float* tmp = stackalloc float[RowBlock * 8 * PackedMatrix.PanelWidth];
         fixed (float* aBase = job.A, bBase = job.B.Data, cBase = job.C)
         {
-            float* b = bBase + (long)panel * k * PackedMatrix.PanelWidth;
-            for (int r = rowFrom; r < rowTo; r += RowBlock)
+            float* bPanel = bBase + (long)panel * k * PackedMatrix.PanelWidth;
+            // Splitting K into blocks stores the fp32 accumulators to C and reloads them: the FMA chain per
+            // element is unchanged (k still runs 0..K-1 in order), so results stay bit-identical.
+            for (int k0 = 0; k0 < k; k0 += KBlock)
             {
-                int mr = Math.Min(RowBlock, rowTo - r);
-                float* a = aBase + job.AOffset + (long)r * job.Lda;
-                bool direct = width == PackedMatrix.PanelWidth;
-                float* c = direct ? cBase + job.COffset + (long)r * job.Ldc + c0 : tmp;
-                int ldc = direct ? job.Ldc : PackedMatrix.PanelWidth;
-                if (Fma.IsSupported && mr == RowBlock) Kernel6x16(a, job.Lda, b, k, c, ldc);
-                else for (int i = 0; i < mr; i++) Kernel1x16(a + (long)i * job.Lda, b, k, c + (long)i * ldc);
-                if (!direct)
-                    for (int i = 0; i < mr; i++)
-                        new Span<float>(tmp + i * PackedMatrix.PanelWidth, width).CopyTo(job.C.AsSpan(job.COffset + (r + i) * job.Ldc + c0, width));
+                int kc = Math.Min(KBlock, k - k0);
+                bool accumulate = k0 > 0;
+                float* b = bPanel + (long)k0 * PackedMatrix.PanelWidth;
+                for (int r = rowFrom; r < rowTo; r += RowBlock)
+                {
+                    int mr = Math.Min(RowBlock, rowTo - r);
+                    float* a = aBase + job.AOffset + (long)r * job.Lda + k0;
+                    float* c = direct ? cBase + job.COffset + (long)r * job.Ldc + c0 : tmp + (r - rowFrom) * PackedMatrix.PanelWidth;
+                    int ldc = direct ? job.Ldc : PackedMatrix.PanelWidth;
+                    if (Fma.IsSupported && mr == RowBlock) Kernel6x16(a, job.Lda, b, kc, c, ldc, accumulate);
+                    else for (int i = 0; i < mr; i++) Kernel1x16(a + (long)i * job.Lda, b, kc, c + (long)i * ldc, accumulate);
+                }
             }
+            if (!direct)
+                for (int r = rowFrom; r < rowTo; r++)
+                    new Span<float>(tmp + (r - rowFrom) * PackedMatrix.PanelWidth, width).CopyTo(job.C.AsSpan(job.COffset + r * job.Ldc + c0, width));
         }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static unsafe void Kernel6x16(float* a, int lda, float* b, int k, float* c, int ldc)
+    private static unsafe void Kernel6x16(float* a, int lda, float* b, int k, float* c, int ldc, bool accumulate)
     {
         Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
         Vector256<float> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
+        if (accumulate)
+        {
+            float* p = c;
+            c00 = Avx.LoadVector256(p); c01 = Avx.LoadVector256(p + 8); p += ldc;
+            c10 = Avx.LoadVector256(p); c11 = Avx.LoadVector256(p + 8); p += ldc;
+            c20 = Avx.LoadVector256(p); c21 = Avx.LoadVector256(p + 8); p += ldc;
+            c30 = Avx.LoadVector256(p); c31 = Avx.LoadVector256(p + 8); p += ldc;
+            c40 = Avx.LoadVector256(p); c41 = Avx.LoadVector256(p + 8); p += ldc;
+            c50 = Avx.LoadVector256(p); c51 = Avx.LoadVector256(p + 8);
+        }
         float* a0 = a, a1 = a + lda, a2 = a + 2 * lda, a3 = a + 3 * lda, a4 = a + 4 * lda, a5 = a + 5 * lda;
         for (int kk = 0; kk < k; kk++)
         {
@@ -101,11 +123,11 @@ public static class PackedGemm
     }
 
     /// <summary>One row; the same per-element FMA chain as the 6-row kernel, so results match bit for bit.</summary>
-    private static unsafe void Kernel1x16(float* a, float* b, int k, float* c)
+    private static unsafe void Kernel1x16(float* a, float* b, int k, float* c, bool accumulate)
     {
         if (Fma.IsSupported)
         {
-            Vector256<float> c0 = default, c1 = default;
+            Vector256<float> c0 = accumulate ? Avx.LoadVector256(c) : default, c1 = accumulate ? Avx.LoadVector256(c + 8) : default;
             for (int kk = 0; kk < k; kk++, b += 16)
             {
                 var x = Vector256.Create(a[kk]);
@@ -116,7 +138,7 @@ public static class PackedGemm
             return;
         }
         // Scalar fallback keeps the same per-element fused chain.
-        for (int j = 0; j < 16; j++) c[j] = 0;
+        if (!accumulate) for (int j = 0; j < 16; j++) c[j] = 0;
         for (int kk = 0; kk < k; kk++, b += 16)
             for (int j = 0; j < 16; j++) c[j] = MathF.FusedMultiplyAdd(a[kk], b[j], c[j]);
     }
