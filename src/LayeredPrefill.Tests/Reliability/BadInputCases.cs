@@ -16,6 +16,8 @@ public static class BadInputCases
     // Small and fast unless the case needs the default: errors must come before any long work.
     private static string[] Run(params string[] args) => ["run", .. args];
 
+    private static string[] Sweep(params string[] args) => ["sweep", "--results-dir", "{tmp}/results", .. args];
+
     public static IReadOnlyList<BadInputCase> All { get; } =
     [
         // Command line
@@ -100,6 +102,29 @@ public static class BadInputCases
         new("device profile NaN", Run("--device", "{fx}/devices/nan-bandwidth.json"), "nan-bandwidth.json"),
         new("device profile fraction above 1", Run("--device", "{fx}/devices/fraction-over-one.json"), "fraction-over-one.json: field"),
         new("device profile unknown op class", Run("--device", "{fx}/devices/unknown-op-class.json"), "unknown-op-class.json: field"),
+        // Sweeps (results go to a scratch folder; every one of these is refused before any point runs)
+        new("sweep definition that does not exist", Sweep("--definition", "{tmp}/sweep.json"), "--definition"),
+        new("sweep definition malformed", Sweep("--definition", "{tmp}/bad.json"), "bad.json: line 2",
+            [("bad.json", "{\n  \"name\": \"x\" \"rates\": [1]\n}\n")]),
+        new("sweep definition unknown field", Sweep("--definition", "{tmp}/typo.json"), "typo.json: ",
+            [("typo.json", "{\"name\": \"x\", \"rate\": [1], \"requests\": 10}")]),
+        new("sweep definition negative rate", Sweep("--definition", "{tmp}/neg.json"), "neg.json: ",
+            [("neg.json", "{\"name\": \"x\", \"models\": [\"tiny-moe\"], \"traces\": [\"arxiv-long\"], \"rates\": [1, -2], \"requests\": 10}")]),
+        new("sweep definition unknown policy", Sweep("--definition", "{tmp}/pol.json"), "pol.json: ",
+            [("pol.json", "{\"name\": \"x\", \"policies\": [\"layerd\"], \"models\": [\"tiny-moe\"], \"traces\": [\"arxiv-long\"], \"rates\": [1], \"requests\": 10}")]),
+        new("sweep definition grids and top-level rates", Sweep("--definition", "{tmp}/both.json"), "both.json: field 'grids'",
+            [("both.json", "{\"name\": \"x\", \"rates\": [1], \"grids\": [], \"requests\": 10}")]),
+        new("sweep definition name that is a path", Sweep("--definition", "{tmp}/name.json"), "name.json: ",
+            [("name.json", "{\"name\": \"../x\", \"models\": [\"tiny-moe\"], \"traces\": [\"arxiv-long\"], \"rates\": [1], \"requests\": 10}")]),
+        new("sweep definition unknown model", Sweep("--definition", "{tmp}/model.json"), "model.json: ",
+            [("model.json", "{\"name\": \"x\", \"models\": [\"qwen4\"], \"traces\": [\"arxiv-long\"], \"rates\": [1], \"requests\": 10}")]),
+        new("sweep rate that is not a number", Sweep("--rates", "1,fast"), "--rates"),
+        new("sweep zero rate", Sweep("--rates", "0"), "rates"),
+        new("sweep unknown model", Sweep("--models", "qwen4"), "qwen4"),
+        new("sweep zero requests", Sweep("--requests", "0"), "requests"),
+        new("sweep TP not dividing a model's heads", Sweep("--models", "tiny-moe", "--tp", "3"), "--tp"),
+        new("sweep results folder that cannot be written", ["sweep", "--results-dir", "/proc/results", "--requests", "5"], "--results-dir"),
+        new("report of a sweep never run", ["report", "--results-dir", "{tmp}/results", "--name", "never"], "--name"),
         // Output paths
         new("--output is a directory", Run("--output", "{fx}"), "--output"),
         new("--output in a folder that cannot be written", Run("--output", "/proc/result.json"), "--output"),
