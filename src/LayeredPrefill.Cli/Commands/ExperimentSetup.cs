@@ -14,14 +14,6 @@ internal static class ExperimentSetup
     /// <summary>More requests than this would only exhaust memory before the first iteration (each keeps its token times).</summary>
     public const int MaxRequests = 10_000_000;
 
-    /// <summary>The paper's SLOs: TTFT 10 s for arXiv and 5 s for ShareGPT; ITL 125 ms for Qwen3 and 100 ms for GPT-OSS.</summary>
-    public static Slo PaperSlo(string traceName, MoeModel model, double? ttftMs, double? itlMs)
-    {
-        double ttft = ttftMs ?? (traceName.Contains("sharegpt", StringComparison.OrdinalIgnoreCase) ? 5000 : 10000);
-        double itl = itlMs ?? (model.Name.Contains("gpt-oss", StringComparison.OrdinalIgnoreCase) ? 100 : 125);
-        return new Slo(ttft / 1000, itl / 1000).Validate();
-    }
-
     public static MoeModel ResolveModel(CommonOptions o, ParseResult p)
     {
         var model = p.GetValue(o.ModelConfig) is { } path ? HfConfigReader.ReadFile(path) : ModelCatalog.GetOrReadConfig(p.GetValue(o.Model)!);
@@ -75,7 +67,7 @@ internal static class ExperimentSetup
         var model = ResolveModel(o, p);
         var device = DeviceCatalog.Resolve(p.GetValue(o.Device)!);
         var (workload, traceName) = ResolveWorkload(o, p, model, warn);
-        var slo = PaperSlo(traceName, model, p.GetValue(o.SloTtftMs), p.GetValue(o.SloItlMs));
+        var slo = Slo.Paper(traceName, model, p.GetValue(o.SloTtftMs), p.GetValue(o.SloItlMs));
         string routingName = p.GetValue(o.Routing)!.Trim().ToLowerInvariant();
         if (routingName is not ("uniform" or "sampled"))
             throw new UserInputException($"--routing: unknown routing '{routingName}' (valid: uniform, sampled)");

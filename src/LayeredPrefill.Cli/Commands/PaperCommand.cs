@@ -10,16 +10,22 @@ internal static class PaperCommand
     {
         var duration = new Option<double>("--duration-s") { Description = "Requests per rate point = rate × this many seconds (the paper: 600).", DefaultValueFactory = _ => 600 };
         var seed = new Option<int>("--seed") { Description = "Seed for sampling and arrivals.", DefaultValueFactory = _ => 0 };
+        var device = new Option<string>("--device")
+        {
+            Description = "Device preset or profile .json (default: h100-paper-engine, fitted to the paper's measured vLLM decode step; h100-sxm is fitted to vLLM's tuned kernels).",
+            DefaultValueFactory = _ => PaperReport.DefaultDevice,
+        };
         var options = new ReportOptions();
         var cmd = new Command("paper", "Reproduce the paper's SLO, vLLM and chunk-size experiments in simulation and report them beside the paper's numbers.");
         cmd.Options.Add(duration);
         cmd.Options.Add(seed);
+        cmd.Options.Add(device);
         options.AddTo(cmd);
         cmd.SetAction((parse, cancel) => CliHost.GuardAsync(() =>
         {
             double seconds = parse.GetValue(duration);
             if (!(double.IsFinite(seconds) && seconds > 0)) throw new UserInputException($"--duration-s must be > 0 (got {seconds})");
-            var def = PaperReport.Definition(seconds, parse.GetValue(seed));
+            var def = PaperReport.Definition(seconds, parse.GetValue(seed), parse.GetValue(device)!);
             return SweepCommand.RunAndReport(def, options, parse, cancel, PaperReport.Write);
         }));
         return cmd;

@@ -5,6 +5,14 @@ namespace LayeredPrefill.Metrics;
 /// <summary>A strict per-request SLO: TTFT within a bound AND every inter-token gap within a bound.</summary>
 public sealed record Slo(double TtftSeconds, double ItlSeconds)
 {
+    /// <summary>The paper's SLOs unless given: TTFT 10 s for arXiv and 5 s for ShareGPT; ITL 125 ms for Qwen3 and 100 ms for GPT-OSS.</summary>
+    public static Slo Paper(string traceName, Models.MoeModel model, double? ttftMs, double? itlMs)
+    {
+        double ttft = ttftMs ?? (traceName.Contains("sharegpt", StringComparison.OrdinalIgnoreCase) ? 5000 : 10000);
+        double itl = itlMs ?? (model.Name.Contains("gpt-oss", StringComparison.OrdinalIgnoreCase) ? 100 : 125);
+        return new Slo(ttft / 1000, itl / 1000).Validate();
+    }
+
     /// <summary>Refuses bounds that are not positive, naming the option.</summary>
     public Slo Validate()
     {

@@ -14,14 +14,6 @@ public sealed class PointSpecs(SweepDefinition definition)
     private readonly ConcurrentDictionary<string, Trace> _traces = new(StringComparer.OrdinalIgnoreCase);
     private readonly Lazy<DeviceProfile> _device = new(() => DeviceCatalog.Resolve(definition.Device, "device"));
 
-    /// <summary>The paper's SLOs: TTFT 10 s for arXiv and 5 s for ShareGPT; ITL 125 ms for Qwen3 and 100 ms for GPT-OSS.</summary>
-    public static Slo PaperSlo(string traceName, MoeModel model, double? ttftMs, double? itlMs)
-    {
-        double ttft = ttftMs ?? (traceName.Contains("sharegpt", StringComparison.OrdinalIgnoreCase) ? 5000 : 10000);
-        double itl = itlMs ?? (model.Name.Contains("gpt-oss", StringComparison.OrdinalIgnoreCase) ? 100 : 125);
-        return new Slo(ttft / 1000, itl / 1000).Validate();
-    }
-
     /// <summary>Resolves every name the definition uses, so a typo fails before any point runs.</summary>
     public void ResolveAll(IEnumerable<SweepPoint> points)
     {
@@ -41,7 +33,7 @@ public sealed class PointSpecs(SweepDefinition definition)
         var model = Model(point.Model);
         var trace = Trace(point.Trace);
         var workload = WorkloadBuilder.Build(trace, new WorkloadSpec(point.Requests, point.RatePerSecond, 1.0, point.Seed, model.MaxModelLengthTokens)).Workload;
-        var slo = PaperSlo(trace.Name, model, definition.SloTtftMs, definition.SloItlMs);
+        var slo = Slo.Paper(trace.Name, model, definition.SloTtftMs, definition.SloItlMs);
         return new ExperimentSpec(model, _device.Value, definition.TensorParallel, workload, point.Policy, slo, new RoutingSpec()).Validate();
     }
 }

@@ -21,6 +21,7 @@ public static class SweepRunner
         var points = definition.Points();
         var specs = new PointSpecs(definition);
         specs.ResolveAll(points);
+        RefuseChangedSettings(definition, store);
         store.SaveDefinition(definition);
         var todo = points.Where(p => !store.IsDone(p)).ToArray();
         var options = new ParallelOptions { MaxDegreeOfParallelism = parallelism ?? Environment.ProcessorCount, CancellationToken = cancel };
@@ -36,5 +37,20 @@ public static class SweepRunner
             return ValueTask.CompletedTask;
         });
         return new SweepOutcome(points.Count, ran, points.Count - todo.Length, watch.Elapsed.TotalSeconds);
+    }
+
+    /// <summary>
+    /// Finished points are reused by key, and the key does not name the device, TP degree or SLO: resuming
+    /// a sweep whose folder holds points run under other settings would mix them silently, so refuse.
+    /// Adding policies, rates or grids is fine (new keys).
+    /// </summary>
+    private static void RefuseChangedSettings(SweepDefinition definition, SweepStore store)
+    {
+        if (!File.Exists(store.DefinitionPath)) return;
+        var old = store.LoadDefinition();
+        static string Settings(SweepDefinition d) => string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"device {d.Device}, TP {d.TensorParallel}, SLO TTFT {d.SloTtftMs?.ToString() ?? "paper"} ms / ITL {d.SloItlMs?.ToString() ?? "paper"} ms");
+        if (Settings(old) != Settings(definition))
+            throw new UserInputException($"sweep '{definition.Name}': its finished points in {store.Folder} were run with {Settings(old)}, not {Settings(definition)}; use another --name or remove that folder");
     }
 }

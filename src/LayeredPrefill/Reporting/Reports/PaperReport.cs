@@ -10,13 +10,21 @@ public static class PaperReport
     /// <summary>Policies the paper compares: vLLM-style chunked prefill at 512 tokens and layered prefill with the adaptive G ladder, budget 8192.</summary>
     public static readonly IReadOnlyList<string> Policies = ["chunked-512", "layered-adaptive"];
 
+    /// <summary>The device the paper's numbers are reproduced on by default (see <see cref="Execution.Roofline.DeviceCatalog.H100PaperEngine"/>).</summary>
+    public const string DefaultDevice = "h100-paper-engine";
+
     /// <summary>Both models × both traces at the paper's rates, rate × <paramref name="durationSeconds"/> requests per point, plus the 100-prompt vLLM comparison.</summary>
-    public static SweepDefinition Definition(double durationSeconds = 600, int seed = 0)
+    /// <remarks>
+    /// The default device is h100-paper-engine (h100-sxm with every rate scaled to the paper's measured
+    /// vLLM decode step); other devices get their own sweep, named paper-&lt;device&gt;.
+    /// </remarks>
+    public static SweepDefinition Definition(double durationSeconds = 600, int seed = 0, string device = DefaultDevice)
     {
         var grids = PaperReference.Settings.Select(s => new SweepGrid([s.Model], [s.Trace], s.Rates)).ToList();
         grids.Add(new SweepGrid(["qwen3-30b-a3b"], ["arxiv-long"], [PaperReference.VllmRate], PaperReference.VllmPrompts));
-        return new SweepDefinition("paper", Policies, grids, RequestsPerPoint: null, DurationSeconds: durationSeconds,
-            Device: "h100-sxm", TensorParallel: 2, Seed: seed).Validate("paper");
+        string name = device == DefaultDevice ? "paper" : $"paper-{System.IO.Path.GetFileNameWithoutExtension(device)}";
+        return new SweepDefinition(name, Policies, grids, RequestsPerPoint: null, DurationSeconds: durationSeconds,
+            Device: device, TensorParallel: 2, Seed: seed).Validate("paper");
     }
 
     /// <summary>Writes results/reports/paper/ from the finished points.</summary>

@@ -1,0 +1,55 @@
+using BenchmarkDotNet.Engines;
+using BenchmarkDotNet.Filters;
+using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Running;
+using BenchmarkDotNet.Toolchains.InProcess.Emit;
+
+namespace LayeredPrefill.Benchmarks.Config;
+
+/// <summary>
+/// The CI subset (<c>--ci</c>): a few cases of every class, measured with a short job, small enough
+/// to run in a few minutes on 2 cores yet with enough iterations for the gate's Mann–Whitney test.
+/// </summary>
+public static class CiSubset
+{
+    /// <summary>
+    /// The CI job: two warm-ups and fifteen measured iterations of one invocation each (the cases are
+    /// macro benchmarks), in process (building BenchmarkDotNet's per-job project takes minutes on a
+    /// loaded 2-core machine), timed by process CPU time where the OS offers it, so that other work
+    /// on the machine does not pass for a regression (see <see cref="ProcessCpuClock"/>).
+    /// </summary>
+    public static Job Job { get; } = CreateJob();
+
+    private static Job CreateJob()
+    {
+        var job = new Job("ci")
+        {
+            Infrastructure = { Toolchain = InProcessEmitToolchain.Instance },
+            Run =
+            {
+                RunStrategy = RunStrategy.Monitoring,
+                LaunchCount = 1,
+                WarmupCount = 2,
+                IterationCount = 15,
+            },
+        };
+        if (ProcessCpuClock.Instance.IsAvailable) job.Infrastructure.Clock = ProcessCpuClock.Instance;
+        return job.Freeze();
+    }
+
+    /// <summary>Which cases the CI runs.</summary>
+    public static IFilter Filter { get; } = new SimpleFilter(Includes);
+
+    /// <summary>True for the cases in the CI subset.</summary>
+    public static bool Includes(BenchmarkCase benchmarkCase)
+    {
+        string? Param(string name) => benchmarkCase.Parameters.Items.FirstOrDefault(p => p.Name == name)?.Value?.ToString();
+        return benchmarkCase.Descriptor.Type.Name switch
+        {
+            // Both models and every policy on the filtered arXiv trace: the paper's comparison in miniature.
+            nameof(Suites.Serving) => Param("Trace") == "arxiv",
+            nameof(Suites.Simulator) => Param("Requests") == "50",
+            _ => false,
+        };
+    }
+}

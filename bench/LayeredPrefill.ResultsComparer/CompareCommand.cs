@@ -1,0 +1,43 @@
+using System.CommandLine;
+
+namespace LayeredPrefill.ResultsComparer;
+
+/// <summary><c>compare</c>: judges a run against the baseline, prints the Markdown table, exits 1 on a regression.</summary>
+internal static class CompareCommand
+{
+    public static Command Create()
+    {
+        var baseline = new Option<string>("--baseline") { Description = "Folder (or file) of baseline Full JSON reports.", DefaultValueFactory = _ => "results/baseline" };
+        var current = new Option<string>("--current") { Description = "Folder (or file) of this run's Full JSON reports (BenchmarkDotNet's results folder).", Required = true };
+        var threshold = new Option<double>("--threshold-percent") { Description = "Timing regression threshold for the equivalence test.", DefaultValueFactory = _ => new GateOptions().TimingThresholdPercent };
+        var floor = new Option<double>("--noise-floor-us") { Description = "Median time differences below this never fail.", DefaultValueFactory = _ => new GateOptions().NoiseFloorMicroseconds };
+        var alpha = new Option<double>("--alpha") { Description = "Significance level of the Mann–Whitney tests.", DefaultValueFactory = _ => new GateOptions().SignificanceLevel };
+        var tolerance = new Option<double>("--metric-tolerance") { Description = "Relative tolerance for the deterministic Sim.* metrics.", DefaultValueFactory = _ => new GateOptions().MetricRelativeTolerance };
+        var timings = new Option<string>("--timings") { Description = "gate: slower timings fail; report: shown only (a machine unlike the baseline's).", DefaultValueFactory = _ => "gate" };
+        var metrics = new Option<string>("--metrics") { Description = "gate: a moved Sim.* metric fails; report: shown only (the baseline is another build).", DefaultValueFactory = _ => "gate" };
+        var markdown = new Option<string?>("--markdown") { Description = "Also write the table to this file (e.g. $GITHUB_STEP_SUMMARY)." };
+
+        var command = new Command("compare", "Compare a benchmark run with the baseline; exit 1 on a regression, 2 on bad input.")
+        {
+            baseline, current, threshold, floor, alpha, tolerance, timings, metrics, markdown,
+        };
+        command.SetAction(p => ComparerHost.Guard(() =>
+        {
+            string mode = p.GetValue(timings)!.Trim().ToLowerInvariant();
+            if (mode is not ("gate" or "report")) throw new UserInputException($"--timings must be 'gate' or 'report' (got '{mode}')");
+            string metricsMode = p.GetValue(metrics)!.Trim().ToLowerInvariant();
+            if (metricsMode is not ("gate" or "report")) throw new UserInputException($"--metrics must be 'gate' or 'report' (got '{metricsMode}')");
+            var options = new GateOptions(p.GetValue(threshold), p.GetValue(floor), p.GetValue(alpha), p.GetValue(tolerance),
+                GateTimings: mode == "gate", GateMetrics: metricsMode == "gate").Validate();
+            var report = Gate.Compare(
+                FullJsonReader.ReadAll(p.GetValue(baseline)!, "--baseline"),
+                FullJsonReader.ReadAll(p.GetValue(current)!, "--current"),
+                options);
+            string table = MarkdownReport.Render(report);
+            Console.Write(table);
+            if (p.GetValue(markdown) is { Length: > 0 } path) File.AppendAllText(path, table);
+            return report.Passed ? 0 : 1;
+        }));
+        return command;
+    }
+}

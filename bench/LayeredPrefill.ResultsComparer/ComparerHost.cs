@@ -1,0 +1,20 @@
+namespace LayeredPrefill.ResultsComparer;
+
+/// <summary>Maps bad input to one line on stderr and exit code 2.</summary>
+internal static class ComparerHost
+{
+    public const int BadInput = 2;
+
+    public static int Guard(Func<int> body)
+    {
+        try
+        {
+            return body();
+        }
+        catch (UserInputException e)
+        {
+            Console.Error.WriteLine($"error: {e.Message}");
+            return BadInput;
+        }
+    }
+}
