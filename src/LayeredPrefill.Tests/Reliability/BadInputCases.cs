@@ -2,10 +2,11 @@ namespace LayeredPrefill.Tests.Reliability;
 
 /// <summary>One input a user can get wrong: the CLI arguments, and the text its one-line error must contain (the option or file place).</summary>
 /// <param name="Input">What is wrong, for the README table.</param>
-/// <param name="Args">CLI arguments; "{fx}" is the test fixtures folder, "{tmp}" a fresh scratch folder.</param>
+/// <param name="Args">CLI arguments; "{fx}" is the test fixtures folder, "{tmp}" a fresh scratch folder, "{repo}" the repository root.</param>
 /// <param name="Names">The option or "file:line:column" place the message must name.</param>
 /// <param name="Files">Files to write into "{tmp}" first (name, text).</param>
-public sealed record BadInputCase(string Input, string[] Args, string Names, (string Name, string Text)[]? Files = null)
+/// <param name="Tool">The executable: layered-prefill, or results-comparer (the benchmark gate).</param>
+public sealed record BadInputCase(string Input, string[] Args, string Names, (string Name, string Text)[]? Files = null, string Tool = "layered-prefill")
 {
     public override string ToString() => Input;
 }
@@ -15,6 +16,8 @@ public static class BadInputCases
 {
     // Small and fast unless the case needs the default: errors must come before any long work.
     private static string[] Run(params string[] args) => ["run", .. args];
+
+    private const string Gate = "results-comparer";
 
     private static string[] Sweep(params string[] args) => ["sweep", "--results-dir", "{tmp}/results", .. args];
 
@@ -125,6 +128,18 @@ public static class BadInputCases
         new("sweep TP not dividing a model's heads", Sweep("--models", "tiny-moe", "--tp", "3"), "--tp"),
         new("sweep results folder that cannot be written", ["sweep", "--results-dir", "/proc/results", "--requests", "5"], "--results-dir"),
         new("report of a sweep never run", ["report", "--results-dir", "{tmp}/results", "--name", "never"], "--name"),
+        // Benchmark baseline gate (bench/LayeredPrefill.ResultsComparer)
+        new("gate: --current that does not exist", ["compare", "--baseline", "{repo}/results/baseline", "--current", "{tmp}/none"], "--current", Tool: Gate),
+        new("gate: --current with no report", ["compare", "--baseline", "{repo}/results/baseline", "--current", "{tmp}"], "--current", Tool: Gate),
+        new("gate: baseline report malformed", ["compare", "--baseline", "{tmp}/x-report-full.json", "--current", "{repo}/results/baseline"], "x-report-full.json: ",
+            [("x-report-full.json", "{\"Benchmarks\": [")], Gate),
+        new("gate: baseline report missing a field", ["compare", "--baseline", "{tmp}/y-report-full.json", "--current", "{repo}/results/baseline"], "y-report-full.json: ",
+            [("y-report-full.json", "{\"Title\": \"x\"}")], Gate),
+        new("gate: zero threshold", ["compare", "--current", "{repo}/results/baseline", "--threshold-percent", "0"], "--threshold-percent", Tool: Gate),
+        new("gate: alpha out of range", ["compare", "--current", "{repo}/results/baseline", "--alpha", "0.7"], "--alpha", Tool: Gate),
+        new("gate: unknown timings mode", ["compare", "--current", "{repo}/results/baseline", "--timings", "strict"], "--timings", Tool: Gate),
+        new("gate: --markdown is a directory", ["compare", "--baseline", "{repo}/results/baseline", "--current", "{repo}/results/baseline", "--markdown", "{tmp}"], "--markdown", Tool: Gate),
+        new("gate: baseline folder that cannot be written", ["update", "--baseline", "/proc/baseline", "--current", "{repo}/results/baseline"], "--baseline", Tool: Gate),
         // Output paths
         new("--output is a directory", Run("--output", "{fx}"), "--output"),
         new("--output in a folder that cannot be written", Run("--output", "/proc/result.json"), "--output"),
