@@ -33,6 +33,8 @@ public static class BadInputCases
         new("zero arrival rate", Run("--rate", "0"), "--rate"),
         new("NaN arrival rate", Run("--rate", "NaN"), "--rate"),
         new("negative time scale", Run("--time-scale", "-1"), "--time-scale"),
+        new("arrival rate so low the clock loses resolution", Run("--rate", "1e-300"), "--rate"),
+        new("time scale so small the clock loses resolution", Run("--trace-file", "{fx}/traces/good_splitwise.csv", "--requests", "4", "--time-scale", "1e-300"), "--time-scale"),
         new("zero prompt tokens", Run("--prompt-tokens", "0"), "--prompt-tokens"),
         new("zero output tokens", Run("--prompt-tokens", "100", "--output-tokens", "0"), "--output-tokens"),
         new("prompt + output beyond the max model length", Run("--prompt-tokens", "40000"), "--prompt-tokens"),
