@@ -10,7 +10,7 @@ public class DeviceProfileTests
     [Fact]
     public void Every_preset_resolves_and_covers_every_op_class()
     {
-        Assert.Equal(["a100-80g", "h100-sxm", "h200"], DeviceCatalog.Names);
+        Assert.Equal(["a100-80g", "h100-paper-engine", "h100-sxm", "h200"], DeviceCatalog.Names);
         foreach (var name in DeviceCatalog.Names)
         {
             var d = DeviceCatalog.Resolve(name);
@@ -36,7 +36,7 @@ public class DeviceProfileTests
         var e = Assert.Throws<UserInputException>(() => DeviceCatalog.Get("b200"));
         Assert.Contains("--device", e.Message);
         Assert.Contains("'b200'", e.Message);
-        Assert.Contains("a100-80g, h100-sxm, h200", e.Message);
+        Assert.Contains("a100-80g, h100-paper-engine, h100-sxm, h200", e.Message);
     }
 
     [Fact]
@@ -91,5 +91,20 @@ public class DeviceProfileTests
     {
         var e = Assert.Throws<UserInputException>(() => DeviceCatalog.Resolve("no/such/profile.json"));
         Assert.Contains("does not exist", e.Message);
+    }
+
+    [Fact]
+    public void Paper_engine_preset_is_h100_with_every_rate_scaled_by_the_fitted_factor()
+    {
+        var h100 = DeviceCatalog.H100Sxm();
+        var paper = DeviceCatalog.Get("h100-paper-engine");
+        Assert.Equal(h100.PeakMemoryBytesPerSecond, paper.PeakMemoryBytesPerSecond);
+        Assert.Equal(h100.IdleWatts, paper.IdleWatts);
+        foreach (var op in Enum.GetValues<OpClass>())
+        {
+            Assert.Equal(h100.For(op).ComputeFraction * DeviceCatalog.PaperEngineRateScale, paper.For(op).ComputeFraction, 12);
+            Assert.Equal(h100.For(op).MemoryFraction * DeviceCatalog.PaperEngineRateScale, paper.For(op).MemoryFraction, 12);
+            Assert.Equal(h100.For(op).LaunchOverheadSeconds, paper.For(op).LaunchOverheadSeconds);
+        }
     }
 }
