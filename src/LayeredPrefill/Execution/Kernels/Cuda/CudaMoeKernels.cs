@@ -1,0 +1,37 @@
+using ILGPU;
+using ILGPU.Runtime;
+using ILGPU.Runtime.Cuda;
+
+namespace LayeredPrefill.Execution.Kernels.Cuda;
+
+/// <summary>The CUDA kernels of this folder, compiled once per accelerator.</summary>
+public sealed class CudaMoeKernels
+{
+    /// <summary>The accelerator the kernels run on.</summary>
+    public CudaAccelerator Accelerator { get; }
+
+    internal readonly Action<KernelConfig, GemmArgs, ArrayView<int>, ArrayView<int>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<uint>> Gemm;
+    internal readonly Action<KernelConfig, GemmArgs, ArrayView<int>, ArrayView<int>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<uint>> GemmV2;
+    internal readonly Action<KernelConfig, GemmArgs, ArrayView<int>, ArrayView<int>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<uint>> GemmV3;
+    internal readonly Action<KernelConfig, ArrayView<float>, int, int, int, int, ArrayView<int>, ArrayView<float>, ArrayView<int>> TopK;
+    internal readonly Action<KernelConfig, ArrayView<int>, int, ArrayView<int>, ArrayView<int>, ArrayView<int>, ArrayView<int>> Scan;
+    internal readonly Action<AcceleratorStream, Index1D, ArrayView<int>, ArrayView<int>, ArrayView<int>, ArrayView<int>> Scatter;
+    internal readonly Action<AcceleratorStream, Index1D, ArrayView<float>, int, int, ArrayView<float>> Combine;
+    internal readonly Action<AcceleratorStream, Index1D, ArrayView<uint>, uint, float> FillUniform;
+    internal readonly Action<AcceleratorStream, Index1D, ArrayView<float>, float> FillF32;
+
+    /// <summary>Compiles (JIT through the driver) every kernel for <paramref name="accelerator"/>.</summary>
+    public CudaMoeKernels(CudaAccelerator accelerator)
+    {
+        Accelerator = accelerator;
+        Gemm = accelerator.LoadStreamKernel<GemmArgs, ArrayView<int>, ArrayView<int>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<uint>>(GroupedGemmKernel.Kernel);
+        GemmV2 = accelerator.LoadStreamKernel<GemmArgs, ArrayView<int>, ArrayView<int>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<uint>>(GroupedGemmKernelV2.Kernel);
+        GemmV3 = accelerator.LoadStreamKernel<GemmArgs, ArrayView<int>, ArrayView<int>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<uint>>(GroupedGemmKernelV3.Kernel);
+        TopK = accelerator.LoadStreamKernel<ArrayView<float>, int, int, int, int, ArrayView<int>, ArrayView<float>, ArrayView<int>>(RoutingKernels.TopK);
+        Scan = accelerator.LoadStreamKernel<ArrayView<int>, int, ArrayView<int>, ArrayView<int>, ArrayView<int>, ArrayView<int>>(RoutingKernels.Scan);
+        Scatter = accelerator.LoadAutoGroupedKernel<Index1D, ArrayView<int>, ArrayView<int>, ArrayView<int>, ArrayView<int>>(RoutingKernels.Scatter);
+        Combine = accelerator.LoadAutoGroupedKernel<Index1D, ArrayView<float>, int, int, ArrayView<float>>(RoutingKernels.Combine);
+        FillUniform = accelerator.LoadAutoGroupedKernel<Index1D, ArrayView<uint>, uint, float>(RoutingKernels.FillUniform);
+        FillF32 = accelerator.LoadAutoGroupedKernel<Index1D, ArrayView<float>, float>(RoutingKernels.FillF32);
+    }
+}

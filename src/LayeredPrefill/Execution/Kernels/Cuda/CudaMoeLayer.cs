@@ -1,0 +1,101 @@
+using ILGPU;
+using ILGPU.Runtime;
+
+namespace LayeredPrefill.Execution.Kernels.Cuda;
+
+/// <summary>
+/// One routed-MoE layer on the GPU: router GEMM, top-k, sort by expert, fused gate/up + SiLU·mul,
+/// down with the routing weight, and the top-k combine. Every step is queued on one stream; nothing
+/// is read back to the host inside the layer.
+/// </summary>
+public sealed class CudaMoeLayer
+{
+    private readonly CudaMoeKernels _k;
+
+    /// <summary>The layer's shape.</summary>
+    public MoeShape Shape { get; }
+
+    /// <summary>1: register-staged tiles; 3: the same with 128 of K per stage; 2: cp.async pipeline into swizzled tiles (both split the router's K at small batches).</summary>
+    public int KernelVersion { get; }
+
+    /// <summary>Binds the kernels to a shape.</summary>
+    public CudaMoeLayer(CudaMoeKernels kernels, MoeShape shape, int kernelVersion = 2)
+    {
+        _k = kernels;
+        Shape = shape.Validate("CUDA MoE layer");
+        if (kernelVersion is not (1 or 2 or 3)) throw new UserInputException($"--kernel: version {kernelVersion} is not 1, 2 or 3");
+        KernelVersion = kernelVersion;
+    }
+
+    /// <summary>Launch order of the v1 tile GEMM: column blocks of one tile together (true) or tiles of one column block together (default; run 6 measured no difference).</summary>
+    public bool ColumnsFastest { get; init; }
+
+    private void Gemm(int tiles, int columns, GemmArgs args, MoeWorkspace ws)
+    {
+        bool swap = ColumnsFastest && KernelVersion == 1;
+        args.ColumnsFastest = swap ? 1 : 0;
+        var config = new KernelConfig(swap ? new Index2D(columns, tiles) : new Index2D(tiles, columns), new Index2D(GroupedGemmKernel.Threads, 1));
+        var kernel = KernelVersion switch { 2 => _k.GemmV2, 3 => _k.GemmV3, _ => _k.Gemm };
+        kernel(config, args, ws.TileInfo.View, ws.TileCount.View, ws.SortedSlot.View, ws.TopWeights.View,
+            args.Mode == (int)GemmMode.Router ? ws.Logits.View : ws.PerSlot.View, ws.Hidden.View);
+    }
+
+    /// <summary>K splits of the router for <paramref name="tokens"/>: enough blocks to cover the GPU at small batches.</summary>
+    public int RouterSplits(int tokens)
+    {
+        int blocks = (tokens + GroupedGemmKernel.TileRows - 1) / GroupedGemmKernel.TileRows * (Shape.Experts / GroupedGemmKernel.TileCols);
+        int splits = 1;
+        while (splits < MoeWorkspace.MaxRouterSplits && blocks * splits * 2 <= 264 && Shape.Hidden / (splits * 2) % GroupedGemmKernelV3.StageK == 0)
+            splits *= 2;
+        return splits;
+    }
+
+    /// <summary>Queues routing and sorting for the first <paramref name="tokens"/> rows of <c>ws.X</c>.</summary>
+    public void Route(MoeLayerWeights w, MoeWorkspace ws, int tokens)
+    {
+        var s = _k.Accelerator.DefaultStream;
+        var sh = Shape;
+        ws.Counts.View.MemSetToZero(s);
+        var args = new GemmArgs
+        {
+            Mode = (int)GemmMode.Router, ABase = Address(ws.X), BBase = Address(w.Router), BExpertStrideBytes = 0,
+            K = sh.Hidden, NOut = sh.Experts, Tokens = tokens, TopK = sh.TopK, KSplits = 1,
+        };
+        int splits = RouterSplits(tokens);
+        args.KSplits = splits;
+        Gemm((tokens + GroupedGemmKernel.TileRows - 1) / GroupedGemmKernel.TileRows, sh.Experts / GroupedGemmKernel.TileCols * splits, args, ws);
+        _k.TopK(new KernelConfig((tokens + 3) / 4, 128), ws.Logits.View, tokens, sh.Experts, sh.TopK, splits, ws.TopIds.View, ws.TopWeights.View, ws.Counts.View);
+        _k.Scan(new KernelConfig(1, 128), ws.Counts.View, sh.Experts, ws.Offsets.View, ws.Cursors.View, ws.TileInfo.View, ws.TileCount.View);
+        _k.Scatter(s, tokens * sh.TopK, ws.TopIds.View, ws.Cursors.View, ws.SortedSlot.View, ws.SlotPosition.View);
+    }
+
+    /// <summary>Queues the expert GEMMs and the combine for a routed batch of <paramref name="tokens"/> tokens.</summary>
+    public void Experts(MoeLayerWeights w, MoeWorkspace ws, int tokens)
+    {
+        var s = _k.Accelerator.DefaultStream;
+        var sh = Shape;
+        int maxTiles = sh.MaxTiles(tokens);
+        var gateUp = new GemmArgs
+        {
+            Mode = (int)GemmMode.GateUp, ABase = Address(ws.X), BBase = Address(w.GateUp), BExpertStrideBytes = 2L * sh.Ffn * sh.Hidden * 2,
+            K = sh.Hidden, NOut = sh.Ffn, Tokens = tokens, TopK = sh.TopK, KSplits = 1,
+        };
+        Gemm(maxTiles, sh.Ffn / (GroupedGemmKernel.TileCols / 2), gateUp, ws);
+        var down = new GemmArgs
+        {
+            Mode = (int)GemmMode.Down, ABase = Address(ws.Hidden), BBase = Address(w.Down), BExpertStrideBytes = (long)sh.Hidden * sh.Ffn * 2,
+            K = sh.Ffn, NOut = sh.Hidden, Tokens = tokens, TopK = sh.TopK, KSplits = 1,
+        };
+        Gemm(maxTiles, sh.Hidden / GroupedGemmKernel.TileCols, down, ws);
+        _k.Combine(s, tokens * sh.Hidden, ws.PerSlot.View, sh.Hidden, sh.TopK, ws.Output.View);
+    }
+
+    /// <summary>Routing then experts.</summary>
+    public void Forward(MoeLayerWeights w, MoeWorkspace ws, int tokens)
+    {
+        Route(w, ws, tokens);
+        Experts(w, ws, tokens);
+    }
+
+    internal static ulong Address<T>(MemoryBuffer1D<T, Stride1D.Dense> buffer) where T : unmanaged => (ulong)buffer.NativePtr.ToInt64();
+}

@@ -1,0 +1,38 @@
+using System.Reflection;
+using ILGPU;
+using ILGPU.Backends.EntryPoints;
+using ILGPU.Backends.PTX;
+using ILGPU.Runtime;
+using ILGPU.Runtime.Cuda;
+
+namespace LayeredPrefill.Execution.Kernels.Cuda;
+
+/// <summary>Compiles the CUDA kernels to PTX without a GPU, so the inline assembly can be read (and fed to ptxas -v on the device).</summary>
+public static class PtxDump
+{
+    /// <summary>PTX text of every kernel of this folder for sm_90, keyed by kernel name.</summary>
+    public static IReadOnlyDictionary<string, string> Compile()
+    {
+        using var context = Context.Create(b => b.Cuda().Optimize(OptimizationLevel.O2));
+        using var backend = new PTXBackend(context, new CudaCapabilityContext(CudaArchitecture.SM_90),
+            CudaArchitecture.SM_90, CudaInstructionSet.ISA_80, null);
+        var result = new Dictionary<string, string>();
+        void Add(string name, Delegate kernel, bool explicitGroups)
+        {
+            var method = kernel.Method;
+            var entry = explicitGroups
+                ? EntryPointDescription.FromExplicitlyGroupedKernel(method)
+                : EntryPointDescription.FromImplicitlyGroupedKernel(method);
+            var compiled = (PTXCompiledKernel)backend.Compile(entry, default(KernelSpecialization));
+            result[name] = compiled.PTXAssembly;
+        }
+        Add("grouped_gemm", (Action<GemmArgs, ArrayView<int>, ArrayView<int>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<uint>>)GroupedGemmKernel.Kernel, true);
+        Add("grouped_gemm_v2", (Action<GemmArgs, ArrayView<int>, ArrayView<int>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<uint>>)GroupedGemmKernelV2.Kernel, true);
+        Add("grouped_gemm_v3", (Action<GemmArgs, ArrayView<int>, ArrayView<int>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<uint>>)GroupedGemmKernelV3.Kernel, true);
+        Add("topk", (Action<ArrayView<float>, int, int, int, int, ArrayView<int>, ArrayView<float>, ArrayView<int>>)RoutingKernels.TopK, true);
+        Add("scan", (Action<ArrayView<int>, int, ArrayView<int>, ArrayView<int>, ArrayView<int>, ArrayView<int>>)RoutingKernels.Scan, true);
+        Add("scatter", (Action<Index1D, ArrayView<int>, ArrayView<int>, ArrayView<int>, ArrayView<int>>)RoutingKernels.Scatter, false);
+        Add("combine", (Action<Index1D, ArrayView<float>, int, int, ArrayView<float>>)RoutingKernels.Combine, false);
+        return result;
+    }
+}

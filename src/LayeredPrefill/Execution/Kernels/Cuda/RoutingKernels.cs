@@ -1,0 +1,146 @@
+using ILGPU;
+using ILGPU.Runtime;
+
+namespace LayeredPrefill.Execution.Kernels.Cuda;
+
+/// <summary>
+/// Device-side routing and sorting: top-k over router logits with renormalised softmax weights,
+/// per-expert counts, an exclusive scan into tiles of <see cref="GroupedGemmKernel.TileRows"/>,
+/// the scatter of (token, slot) pairs into expert order, and the deterministic top-k combine.
+/// No kernel here needs the host to read anything back.
+/// </summary>
+public static class RoutingKernels
+{
+    /// <summary>One warp per token: the top-8 of 128 logits (4 per lane), weights = softmax over the chosen logits.</summary>
+    /// <remarks>Supports experts ≤ 128 and top-k ≤ 32; ties go to the lower expert index.</remarks>
+    public static void TopK(ArrayView<float> logits, int tokens, int experts, int topK, int splits,
+        ArrayView<int> topIds, ArrayView<float> topWeights, ArrayView<int> counts)
+    {
+        int token = Grid.IdxX * (Group.DimX / 32) + (Group.IdxX >> 5);
+        int lane = Group.IdxX & 31;
+        if (token >= tokens) return;   // whole warp leaves together
+        // Split-K routers leave one partial plane per split; add them in a fixed order.
+        float l0 = 0f, l1 = 0f, l2 = 0f, l3 = 0f;
+        for (int s = 0; s < splits; s++)
+        {
+            long row = ((long)s * tokens + token) * experts;
+            if (lane < experts) l0 += logits[row + lane];
+            if (lane + 32 < experts) l1 += logits[row + lane + 32];
+            if (lane + 64 < experts) l2 += logits[row + lane + 64];
+            if (lane + 96 < experts) l3 += logits[row + lane + 96];
+        }
+        if (lane >= experts) l0 = float.NegativeInfinity;
+        if (lane + 32 >= experts) l1 = float.NegativeInfinity;
+        if (lane + 64 >= experts) l2 = float.NegativeInfinity;
+        if (lane + 96 >= experts) l3 = float.NegativeInfinity;
+        int myId = 0;
+        float myLogit = 0f, top = 0f;
+        for (int round = 0; round < topK; round++)
+        {
+            float v = l0; int id = lane;
+            if (l1 > v) { v = l1; id = lane + 32; }
+            if (l2 > v) { v = l2; id = lane + 64; }
+            if (l3 > v) { v = l3; id = lane + 96; }
+            for (int mask = 16; mask > 0; mask >>= 1)
+            {
+                float ov = Warp.ShuffleXor(v, mask);
+                int oid = Warp.ShuffleXor(id, mask);
+                if (ov > v || (ov == v && oid < id)) { v = ov; id = oid; }
+            }
+            if (round == 0) top = v;
+            if (lane == round) { myId = id; myLogit = v; }
+            if ((id & 31) == lane)
+            {
+                int q = id >> 5;
+                if (q == 0) l0 = float.NegativeInfinity;
+                else if (q == 1) l1 = float.NegativeInfinity;
+                else if (q == 2) l2 = float.NegativeInfinity;
+                else l3 = float.NegativeInfinity;
+            }
+        }
+        float e = lane < topK ? Ptx.Exp(myLogit - top) : 0f;
+        float sum = e;
+        for (int mask = 16; mask > 0; mask >>= 1) sum += Warp.ShuffleXor(sum, mask);
+        if (lane < topK)
+        {
+            long slot = (long)token * topK + lane;
+            topIds[slot] = myId;
+            topWeights[slot] = e / sum;
+            Atomic.Add(ref counts[myId], 1);
+        }
+    }
+
+    /// <summary>One block: exclusive scan of counts into offsets, the tile list, and the scatter cursors.</summary>
+    public static void Scan(ArrayView<int> counts, int experts, ArrayView<int> offsets, ArrayView<int> cursors,
+        ArrayView<int> tileInfo, ArrayView<int> tileCount)
+    {
+        var tilesBefore = SharedMemory.Allocate<int>(1025);
+        var slotsBefore = SharedMemory.Allocate<int>(1025);
+        int e = Group.IdxX;
+        if (e == 0)
+        {
+            int slots = 0, tiles = 0;
+            for (int i = 0; i < experts; i++)
+            {
+                slotsBefore[i] = slots;
+                tilesBefore[i] = tiles;
+                int c = counts[i];
+                slots += c;
+                tiles += (c + GroupedGemmKernel.TileRows - 1) / GroupedGemmKernel.TileRows;
+            }
+            tileCount[0] = tiles;
+        }
+        Group.Barrier();
+        for (int x = e; x < experts; x += Group.DimX)
+        {
+            int count = counts[x], first = slotsBefore[x], t0 = tilesBefore[x];
+            offsets[x] = first;
+            cursors[x] = first;
+            for (int i = 0; i * GroupedGemmKernel.TileRows < count; i++)
+            {
+                int t = t0 + i;
+                tileInfo[t * 3] = x;
+                tileInfo[t * 3 + 1] = first + i * GroupedGemmKernel.TileRows;
+                tileInfo[t * 3 + 2] = IntrinsicMath.Min(GroupedGemmKernel.TileRows, count - i * GroupedGemmKernel.TileRows);
+            }
+        }
+    }
+
+    /// <summary>Each (token, slot) takes the next position of its expert's run.</summary>
+    public static void Scatter(Index1D slot, ArrayView<int> topIds, ArrayView<int> cursors, ArrayView<int> sortedSlot, ArrayView<int> slotPosition)
+    {
+        int p = Atomic.Add(ref cursors[topIds[slot]], 1);
+        sortedSlot[p] = slot;
+        slotPosition[slot] = p;
+    }
+
+    /// <summary>out[t, h] = Σ over slots of the weighted expert outputs, in slot order (deterministic, no atomics).</summary>
+    public static void Combine(Index1D i, ArrayView<float> perSlot, int hidden, int topK, ArrayView<float> output)
+    {
+        long t = i / hidden, h = i - t * hidden;
+        long baseIndex = t * topK * hidden + h;
+        float sum = 0f;
+        for (int s = 0; s < topK; s++) sum += perSlot[baseIndex + (long)s * hidden];
+        output[i] = sum;
+    }
+
+    /// <summary>Fills packed bf16 pairs with uniform values in [-scale, scale) from a counter hash (seeded, order-free).</summary>
+    public static void FillUniform(Index1D i, ArrayView<uint> pairs, uint seed, float scale)
+    {
+        long index = i;
+        float lo = (Hash((uint)(2 * index), seed) * 2f - 1f) * scale;
+        float hi = (Hash((uint)(2 * index + 1), seed) * 2f - 1f) * scale;
+        pairs[i] = Ptx.Pack(lo, hi);
+    }
+
+    /// <summary>Fills floats with a value (used to poison outputs before a check).</summary>
+    public static void FillF32(Index1D i, ArrayView<float> data, float value) => data[i] = value;
+
+    // murmur3 finaliser of (index, seed): uniform in [0, 1) with 24 bits.
+    private static float Hash(uint x, uint seed)
+    {
+        uint h = x * 0x9E3779B1u ^ seed * 0x85EBCA77u;
+        h ^= h >> 16; h *= 0x85EBCA6Bu; h ^= h >> 13; h *= 0xC2B2AE35u; h ^= h >> 16;
+        return (h >> 8) * (1f / 16777216f);
+    }
+}
