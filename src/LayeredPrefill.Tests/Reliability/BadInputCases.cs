@@ -130,6 +130,13 @@ public static class BadInputCases
         new("sweep TP not dividing a model's heads", Sweep("--models", "tiny-moe", "--tp", "3"), "--tp"),
         new("sweep results folder that cannot be written", ["sweep", "--results-dir", "/proc/results", "--requests", "5"], "--results-dir"),
         new("report of a sweep never run", ["report", "--results-dir", "{tmp}/results", "--name", "never"], "--name"),
+        // Kernel engine verbs (these hold on any machine, with or without a GPU)
+        new("kernel-bench token count not a number", ["kernel-bench", "--tokens", "1,x"], "--tokens"),
+        new("kernel-bench token count too large", ["kernel-bench", "--tokens", "99999999"], "--tokens"),
+        new("kernel-bench zero repeats", ["kernel-bench", "--repeats", "0"], "--repeats"),
+        new("kernel-bench unknown shape", ["kernel-bench", "--shape", "llama"], "--shape"),
+        new("selftest unknown backend", ["selftest", "--backend", "warp-drive"], "--backend"),
+        new("gpu-ptx folder that cannot be written", ["gpu-ptx", "--out", "/proc/ptx"], "--out"),
         // Benchmark baseline gate (bench/LayeredPrefill.ResultsComparer)
         new("gate: --current that does not exist", ["compare", "--baseline", "{repo}/results/baseline", "--current", "{tmp}/none"], "--current", Tool: Gate),
         new("gate: --current with no report", ["compare", "--baseline", "{repo}/results/baseline", "--current", "{tmp}"], "--current", Tool: Gate),
