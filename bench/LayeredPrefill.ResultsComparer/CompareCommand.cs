@@ -29,6 +29,8 @@ internal static class CompareCommand
             if (metricsMode is not ("gate" or "report")) throw new UserInputException($"--metrics must be 'gate' or 'report' (got '{metricsMode}')");
             var options = new GateOptions(p.GetValue(threshold), p.GetValue(floor), p.GetValue(alpha), p.GetValue(tolerance),
                 GateTimings: mode == "gate", GateMetrics: metricsMode == "gate").Validate();
+            // Checked before the gate runs, so an unwritable summary path is a one-line refusal, not a crash after the verdict.
+            if (p.GetValue(markdown) is { Length: > 0 } summary) LayeredPrefill.Reporting.AtomicFile.EnsureWritable(summary, "--markdown");
             var report = Gate.Compare(
                 FullJsonReader.ReadAll(p.GetValue(baseline)!, "--baseline"),
                 FullJsonReader.ReadAll(p.GetValue(current)!, "--current"),

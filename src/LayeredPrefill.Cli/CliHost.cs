@@ -24,7 +24,22 @@ internal static class CliHost
         }
         // After Ctrl-C, System.CommandLine waits this long for the action to stop on its token before it gives up and
         // returns 130 itself; the serving loop stops within one iteration, so this only guards a slow final write.
-        return await parse.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = TimeSpan.FromSeconds(30) });
+        // Verbs guard their bodies; this catches what one forgets to. System.CommandLine's own handler would print
+        // a user error with its stack trace and exit 1, so it is off and the mapping below is the only one.
+        var configuration = new InvocationConfiguration { ProcessTerminationTimeout = TimeSpan.FromSeconds(30), EnableDefaultExceptionHandler = false };
+        try
+        {
+            return await parse.InvokeAsync(configuration);
+        }
+        catch (Exception e) when (e is UserInputException or OperationCanceledException)
+        {
+            return Guard(() => throw e);
+        }
+        catch (Exception e)
+        {
+            Console.Error.WriteLine($"Unhandled exception: {e}");
+            return 1;
+        }
     }
 
     /// <summary>Runs a long verb's body on the thread pool, guarded as <see cref="Guard"/> does.</summary>

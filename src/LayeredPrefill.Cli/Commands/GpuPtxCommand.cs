@@ -14,10 +14,10 @@ internal static class GpuPtxCommand
         cmd.SetAction(parse =>
         {
             string dir = parse.GetValue(outOption)!;
-            Directory.CreateDirectory(dir);
+            LayeredPrefill.Reporting.AtomicFile.EnsureWritable(Path.Combine(dir, "kernel.ptx"), "--out");
             foreach (var (name, ptx) in PtxDump.Compile())
             {
-                File.WriteAllText(Path.Combine(dir, name + ".ptx"), ptx);
+                LayeredPrefill.Reporting.AtomicFile.WriteAllText(Path.Combine(dir, name + ".ptx"), ptx);
                 Console.WriteLine($"{name}: {ptx.Length} chars, {ptx.Split("mma.sync").Length - 1} mma.sync, {ptx.Split("ld.local").Length - 1} ld.local, {ptx.Split("v4.u32").Length - 1} v4 loads");
             }
             return 0;

@@ -24,6 +24,8 @@ internal static class GpuServeMoeCommand
         cmd.SetAction(parse =>
         {
             var ds = GpuMoeBenchCommand.ParseList(parse.GetValue(decodes)!, "--decodes");
+            // Refuse an unwritable --out now, not after minutes of GPU work.
+            LayeredPrefill.Reporting.AtomicFile.EnsureWritable(parse.GetValue(output)!, "--out");
             return Run(parse.GetValue(layers), parse.GetValue(prompt), parse.GetValue(chunk), parse.GetValue(groups), ds,
                 parse.GetValue(repeats), parse.GetValue(profile)!, parse.GetValue(seed), parse.GetValue(output)!, parse.GetValue(kernel));
         });
@@ -79,7 +81,7 @@ internal static class GpuServeMoeCommand
             note = "MoE blocks only (router, sort, expert GEMMs, combine); attention and dense layers left out. Each layer reads the same random activations (not chained). ITL = per-iteration time seen by every decode row.",
             results,
         };
-        File.WriteAllText(outPath, JsonSerializer.Serialize(json, new JsonSerializerOptions { WriteIndented = true, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals }));
+        LayeredPrefill.Reporting.AtomicFile.WriteAllText(outPath, JsonSerializer.Serialize(json, new JsonSerializerOptions { WriteIndented = true, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals }));
         Console.WriteLine($"wrote {outPath}");
         foreach (var w in weights) w.Dispose();
         return 0;

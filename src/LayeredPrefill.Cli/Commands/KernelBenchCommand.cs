@@ -55,6 +55,8 @@ internal static class KernelBenchCommand
         return command;
     }
 
+    private const int MaxTokens = 65536;
+
     private static int[] ParseTokens(string text)
     {
         var parts = text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
@@ -62,6 +64,9 @@ internal static class KernelBenchCommand
         for (int i = 0; i < parts.Length; i++)
             if (!int.TryParse(parts[i], out result[i]) || result[i] < 1)
                 throw new UserInputException($"--tokens: '{parts[i]}' is not a positive integer");
+            // Larger counts only allocate gigabytes of activations and run for minutes (99999999 hung).
+            else if (result[i] > MaxTokens)
+                throw new UserInputException($"--tokens: {result[i]} exceeds the {MaxTokens} tokens one expert pass is benchmarked at");
         return result;
     }
 }

@@ -21,13 +21,13 @@ internal static class PaperCommand
         cmd.Options.Add(seed);
         cmd.Options.Add(device);
         options.AddTo(cmd);
-        cmd.SetAction((parse, cancel) => Task.FromResult(CliHost.Guard(() =>
+        cmd.SetAction((parse, cancel) => CliHost.GuardAsync(() =>
         {
             double seconds = parse.GetValue(duration);
             if (!(double.IsFinite(seconds) && seconds > 0)) throw new UserInputException($"--duration-s must be > 0 (got {seconds})");
             var def = PaperReport.Definition(seconds, parse.GetValue(seed), parse.GetValue(device)!);
             return SweepCommand.RunAndReport(def, options, parse, cancel, PaperReport.Write);
-        })));
+        }));
         return cmd;
     }
 }

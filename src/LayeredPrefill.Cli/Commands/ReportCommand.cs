@@ -14,7 +14,7 @@ internal static class ReportCommand
         var cmd = new Command("report", "Write a sweep's Markdown and self-contained HTML report with tables, plots and a summary.");
         cmd.Options.Add(name);
         cmd.Options.Add(resultsDir);
-        cmd.SetAction((parse, cancel) => Task.FromResult(CliHost.Guard(() =>
+        cmd.SetAction((parse, cancel) => CliHost.GuardAsync(() =>
         {
             string root = parse.GetValue(resultsDir)!;
             var store = new SweepStore(root, parse.GetValue(name)!);
@@ -25,7 +25,7 @@ internal static class ReportCommand
             Console.WriteLine($"report: {md}");
             Console.WriteLine($"report: {html}");
             return 0;
-        })));
+        }));
         return cmd;
     }
 }

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using LayeredPrefill.Reporting;
 using LayeredPrefill.Reporting.Reports;
 using LayeredPrefill.Sweeps;
 
@@ -26,7 +27,7 @@ internal static class SweepCommand
         var cmd = new Command("sweep", "Run a resumable grid of policies × rates × models × traces over all cores, then write its report.");
         foreach (var o in new Option[] { definition, name, policies, models, traces, rates, requests, duration, device, tp, seed }) cmd.Options.Add(o);
         common.AddTo(cmd);
-        cmd.SetAction((parse, cancel) => Task.FromResult(CliHost.Guard(() =>
+        cmd.SetAction((parse, cancel) => CliHost.GuardAsync(() =>
         {
             var def = parse.GetValue(definition) is { } file
                 ? SweepDefinitionJson.ReadFile(file)
@@ -35,18 +36,19 @@ internal static class SweepCommand
                     RequestsPerPoint: parse.GetValue(requests) ?? (parse.GetValue(duration) is null ? d.RequestsPerPoint : null),
                     DurationSeconds: parse.GetValue(duration), Device: parse.GetValue(device)!, TensorParallel: parse.GetValue(tp), Seed: parse.GetValue(seed))
                     .Validate("options");
-            return RunAndReport(def, common, parse, cancel, (x, s, r, c) => SweepReport.Write(x, s, r, c));
-        })));
+            return RunAndReport(def, common, parse, cancel, (x, s, r, c) => SweepReport.Write(x, s, r, c), parse.GetValue(definition));
+        }));
         return cmd;
     }
 
     /// <summary>Runs the sweep, then (unless --no-report) its report; shared with `paper`.</summary>
     internal static int RunAndReport(SweepDefinition def, ReportOptions options, ParseResult parse, CancellationToken cancel,
-        Func<SweepDefinition, SweepStore, string, CancellationToken, (string Markdown, string Html)> report)
+        Func<SweepDefinition, SweepStore, string, CancellationToken, (string Markdown, string Html)> report, string? definitionFile = null)
     {
         var watch = System.Diagnostics.Stopwatch.StartNew();
         string root = parse.GetValue(options.ResultsDir)!;
         var store = new SweepStore(root, def.Name);
+        Precheck(def, store, definitionFile);
         var outcome = SweepProgress.Run(def, store, cancel);
         SweepProgress.Print(outcome, store);
         if (parse.GetValue(options.NoReport)) return 0;
@@ -55,6 +57,22 @@ internal static class SweepCommand
         Console.WriteLine($"report: {html}");
         Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"total {watch.Elapsed.TotalSeconds:F1} s wall"));
         return 0;
+    }
+
+    /// <summary>Refuses an unwritable results folder and any point whose spec cannot be built, before the first progress line.</summary>
+    /// <remarks>Otherwise the refusal would come from a worker after "sweep 'x': N points" was printed: two lines, one of them misleading.</remarks>
+    private static void Precheck(SweepDefinition def, SweepStore store, string? definitionFile)
+    {
+        AtomicFile.EnsureWritable(store.DefinitionPath, "--results-dir");
+        var specs = new PointSpecs(def);
+        try
+        {
+            foreach (var point in def.Points()) specs.Spec(point);
+        }
+        catch (UserInputException e) when (definitionFile is not null)
+        {
+            throw new UserInputException($"{definitionFile}: {e.Message}");
+        }
     }
 
     internal static IReadOnlyList<string> List(string text) =>

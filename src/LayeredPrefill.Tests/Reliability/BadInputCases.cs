@@ -2,10 +2,11 @@ namespace LayeredPrefill.Tests.Reliability;
 
 /// <summary>One input a user can get wrong: the CLI arguments, and the text its one-line error must contain (the option or file place).</summary>
 /// <param name="Input">What is wrong, for the README table.</param>
-/// <param name="Args">CLI arguments; "{fx}" is the test fixtures folder, "{tmp}" a fresh scratch folder.</param>
+/// <param name="Args">CLI arguments; "{fx}" is the test fixtures folder, "{tmp}" a fresh scratch folder, "{repo}" the repository root.</param>
 /// <param name="Names">The option or "file:line:column" place the message must name.</param>
 /// <param name="Files">Files to write into "{tmp}" first (name, text).</param>
-public sealed record BadInputCase(string Input, string[] Args, string Names, (string Name, string Text)[]? Files = null)
+/// <param name="Tool">The executable: layered-prefill, or results-comparer (the benchmark gate).</param>
+public sealed record BadInputCase(string Input, string[] Args, string Names, (string Name, string Text)[]? Files = null, string Tool = "layered-prefill")
 {
     public override string ToString() => Input;
 }
@@ -15,6 +16,10 @@ public static class BadInputCases
 {
     // Small and fast unless the case needs the default: errors must come before any long work.
     private static string[] Run(params string[] args) => ["run", .. args];
+
+    private const string Gate = "results-comparer";
+
+    private static string[] Sweep(params string[] args) => ["sweep", "--results-dir", "{tmp}/results", .. args];
 
     public static IReadOnlyList<BadInputCase> All { get; } =
     [
@@ -28,6 +33,8 @@ public static class BadInputCases
         new("zero arrival rate", Run("--rate", "0"), "--rate"),
         new("NaN arrival rate", Run("--rate", "NaN"), "--rate"),
         new("negative time scale", Run("--time-scale", "-1"), "--time-scale"),
+        new("arrival rate so low the clock loses resolution", Run("--rate", "1e-300"), "--rate"),
+        new("time scale so small the clock loses resolution", Run("--trace-file", "{fx}/traces/good_splitwise.csv", "--requests", "4", "--time-scale", "1e-300"), "--time-scale"),
         new("zero prompt tokens", Run("--prompt-tokens", "0"), "--prompt-tokens"),
         new("zero output tokens", Run("--prompt-tokens", "100", "--output-tokens", "0"), "--output-tokens"),
         new("prompt + output beyond the max model length", Run("--prompt-tokens", "40000"), "--prompt-tokens"),
@@ -100,6 +107,48 @@ public static class BadInputCases
         new("device profile NaN", Run("--device", "{fx}/devices/nan-bandwidth.json"), "nan-bandwidth.json"),
         new("device profile fraction above 1", Run("--device", "{fx}/devices/fraction-over-one.json"), "fraction-over-one.json: field"),
         new("device profile unknown op class", Run("--device", "{fx}/devices/unknown-op-class.json"), "unknown-op-class.json: field"),
+        // Sweeps (results go to a scratch folder; every one of these is refused before any point runs)
+        new("sweep definition that does not exist", Sweep("--definition", "{tmp}/sweep.json"), "--definition"),
+        new("sweep definition malformed", Sweep("--definition", "{tmp}/bad.json"), "bad.json: line 2",
+            [("bad.json", "{\n  \"name\": \"x\" \"rates\": [1]\n}\n")]),
+        new("sweep definition unknown field", Sweep("--definition", "{tmp}/typo.json"), "typo.json: ",
+            [("typo.json", "{\"name\": \"x\", \"rate\": [1], \"requests\": 10}")]),
+        new("sweep definition negative rate", Sweep("--definition", "{tmp}/neg.json"), "neg.json: ",
+            [("neg.json", "{\"name\": \"x\", \"models\": [\"tiny-moe\"], \"traces\": [\"arxiv-long\"], \"rates\": [1, -2], \"requests\": 10}")]),
+        new("sweep definition unknown policy", Sweep("--definition", "{tmp}/pol.json"), "pol.json: ",
+            [("pol.json", "{\"name\": \"x\", \"policies\": [\"layerd\"], \"models\": [\"tiny-moe\"], \"traces\": [\"arxiv-long\"], \"rates\": [1], \"requests\": 10}")]),
+        new("sweep definition grids and top-level rates", Sweep("--definition", "{tmp}/both.json"), "both.json: field 'grids'",
+            [("both.json", "{\"name\": \"x\", \"rates\": [1], \"grids\": [], \"requests\": 10}")]),
+        new("sweep definition name that is a path", Sweep("--definition", "{tmp}/name.json"), "name.json: ",
+            [("name.json", "{\"name\": \"../x\", \"models\": [\"tiny-moe\"], \"traces\": [\"arxiv-long\"], \"rates\": [1], \"requests\": 10}")]),
+        new("sweep definition unknown model", Sweep("--definition", "{tmp}/model.json"), "model.json: ",
+            [("model.json", "{\"name\": \"x\", \"models\": [\"qwen4\"], \"traces\": [\"arxiv-long\"], \"rates\": [1], \"requests\": 10}")]),
+        new("sweep rate that is not a number", Sweep("--rates", "1,fast"), "--rates"),
+        new("sweep zero rate", Sweep("--rates", "0"), "rates"),
+        new("sweep unknown model", Sweep("--models", "qwen4"), "qwen4"),
+        new("sweep zero requests", Sweep("--requests", "0"), "requests"),
+        new("sweep TP not dividing a model's heads", Sweep("--models", "tiny-moe", "--tp", "3"), "--tp"),
+        new("sweep results folder that cannot be written", ["sweep", "--results-dir", "/proc/results", "--requests", "5"], "--results-dir"),
+        new("report of a sweep never run", ["report", "--results-dir", "{tmp}/results", "--name", "never"], "--name"),
+        // Kernel engine verbs (these hold on any machine, with or without a GPU)
+        new("kernel-bench token count not a number", ["kernel-bench", "--tokens", "1,x"], "--tokens"),
+        new("kernel-bench token count too large", ["kernel-bench", "--tokens", "99999999"], "--tokens"),
+        new("kernel-bench zero repeats", ["kernel-bench", "--repeats", "0"], "--repeats"),
+        new("kernel-bench unknown shape", ["kernel-bench", "--shape", "llama"], "--shape"),
+        new("selftest unknown backend", ["selftest", "--backend", "warp-drive"], "--backend"),
+        new("gpu-ptx folder that cannot be written", ["gpu-ptx", "--out", "/proc/ptx"], "--out"),
+        // Benchmark baseline gate (bench/LayeredPrefill.ResultsComparer)
+        new("gate: --current that does not exist", ["compare", "--baseline", "{repo}/results/baseline", "--current", "{tmp}/none"], "--current", Tool: Gate),
+        new("gate: --current with no report", ["compare", "--baseline", "{repo}/results/baseline", "--current", "{tmp}"], "--current", Tool: Gate),
+        new("gate: baseline report malformed", ["compare", "--baseline", "{tmp}/x-report-full.json", "--current", "{repo}/results/baseline"], "x-report-full.json: ",
+            [("x-report-full.json", "{\"Benchmarks\": [")], Gate),
+        new("gate: baseline report missing a field", ["compare", "--baseline", "{tmp}/y-report-full.json", "--current", "{repo}/results/baseline"], "y-report-full.json: ",
+            [("y-report-full.json", "{\"Title\": \"x\"}")], Gate),
+        new("gate: zero threshold", ["compare", "--current", "{repo}/results/baseline", "--threshold-percent", "0"], "--threshold-percent", Tool: Gate),
+        new("gate: alpha out of range", ["compare", "--current", "{repo}/results/baseline", "--alpha", "0.7"], "--alpha", Tool: Gate),
+        new("gate: unknown timings mode", ["compare", "--current", "{repo}/results/baseline", "--timings", "strict"], "--timings", Tool: Gate),
+        new("gate: --markdown is a directory", ["compare", "--baseline", "{repo}/results/baseline", "--current", "{repo}/results/baseline", "--markdown", "{tmp}"], "--markdown", Tool: Gate),
+        new("gate: baseline folder that cannot be written", ["update", "--baseline", "/proc/baseline", "--current", "{repo}/results/baseline"], "--baseline", Tool: Gate),
         // Output paths
         new("--output is a directory", Run("--output", "{fx}"), "--output"),
         new("--output in a folder that cannot be written", Run("--output", "/proc/result.json"), "--output"),

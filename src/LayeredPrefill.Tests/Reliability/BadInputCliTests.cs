@@ -44,7 +44,7 @@ public sealed class BadInputCliTests : IDisposable
         foreach (var c in BadInputCases.All)
         {
             string message = Assert.Single(Run(c).ErrorLines);
-            table.AppendLine($"| {c.Input} | `layered-prefill {Cell(string.Join(" ", c.Args.Select(Quote)))}` | {Cell(Display(message))} |");
+            table.AppendLine($"| {c.Input} | `{c.Tool} {Cell(string.Join(" ", c.Args.Select(Quote)))}` | {Cell(Display(message))} |");
         }
         table.Append(TableEnd);
 
@@ -65,12 +65,12 @@ public sealed class BadInputCliTests : IDisposable
     private CliRunner.Outcome Run(BadInputCase c)
     {
         foreach (var (name, text) in c.Files ?? []) File.WriteAllText(Path.Combine(_tmp, name), text);
-        return CliRunner.Run(c.Args.Select(a => a.Replace("{fx}", Fixture.Path()).Replace("{tmp}", _tmp)).ToArray());
+        return CliRunner.RunTool(c.Tool, c.Args.Select(a => a.Replace("{fx}", Fixture.Path()).Replace("{tmp}", _tmp).Replace("{repo}", RepositoryRoot())).ToArray());
     }
 
     // Paths in messages are shown as typed in the table: {fx} as Fixtures, {tmp} as the current folder.
     private string Display(string message) =>
-        message.Replace(Fixture.Path(), "{fx}").Replace(_tmp + "/", "").Replace(_tmp, ".").Replace(Environment.ProcessId.ToString(), "PID");
+        message.Replace(Fixture.Path(), "{fx}").Replace(RepositoryRoot() + "/", "").Replace(_tmp + "/", "").Replace(_tmp, ".").Replace(Environment.ProcessId.ToString(), "PID");
 
     private static string Quote(string arg) => arg.Length == 0 ? "''" : arg.Contains(' ') ? $"'{arg}'" : arg;
 

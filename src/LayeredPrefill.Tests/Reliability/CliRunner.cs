@@ -6,8 +6,9 @@ namespace LayeredPrefill.Tests.Reliability;
 /// <remarks>Console redirection is process-wide, so every test that uses this runs in the non-parallel <see cref="ConsoleCollection"/>.</remarks>
 internal static class CliRunner
 {
-    private static readonly MethodInfo EntryPoint = typeof(LayeredPrefill.Cli.CliHost).Assembly.EntryPoint
-        ?? throw new InvalidOperationException("the CLI assembly has no entry point");
+    private static MethodInfo EntryPoint(string tool) =>
+        (tool == "layered-prefill" ? typeof(LayeredPrefill.Cli.CliHost).Assembly : Assembly.Load(tool)).EntryPoint
+        ?? throw new InvalidOperationException($"{tool} has no entry point");
 
     public sealed record Outcome(int ExitCode, string StdOut, string StdErr)
     {
@@ -15,7 +16,10 @@ internal static class CliRunner
         public string[] ErrorLines => StdErr.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
     }
 
-    public static Outcome Run(params string[] args)
+    public static Outcome Run(params string[] args) => RunTool("layered-prefill", args);
+
+    /// <summary>Runs <paramref name="tool"/> (an executable assembly the tests reference) with <paramref name="args"/>.</summary>
+    public static Outcome RunTool(string tool, string[] args)
     {
         var stdout = new StringWriter();
         var stderr = new StringWriter();
@@ -24,7 +28,7 @@ internal static class CliRunner
         Console.SetError(stderr);
         try
         {
-            object? result = EntryPoint.Invoke(null, [args]);
+            object? result = EntryPoint(tool).Invoke(null, [args]);
             int code = result switch
             {
                 int i => i,

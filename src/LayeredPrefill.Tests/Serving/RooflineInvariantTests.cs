@@ -52,16 +52,22 @@ public class RooflineInvariantTests
                 // The traffic rule's ceiling: no iteration streams more than every expert of every MoE layer once.
                 Assert.True(t.ExpertWeightBytes <= allExperts * (1 + 1e-9), $"seed {seed}: {t.ExpertWeightBytes} expert bytes > {allExperts}");
             }
+            // One pass over the plans: prompt tokens per request and layer, decode steps per request.
+            var perLayer = s.Run.Requests.ToDictionary(r => r.RequestId, _ => new long[s.Case.Layers]);
+            var decodes = s.Run.Requests.ToDictionary(r => r.RequestId, _ => 0);
+            foreach (var (plan, _) in s.Executor.Iterations)
+            {
+                foreach (var p in plan.Prefills)
+                    for (int layer = p.Layers.Start; layer < p.Layers.End; layer++) perLayer[p.RequestId][layer] += p.TokenCount;
+                foreach (var d in plan.Decodes) decodes[d.RequestId]++;
+            }
             foreach (var r in s.Run.Requests)
             {
                 Assert.True(r.Completed, $"seed {seed}: request {r.RequestId} not completed");
                 Assert.Equal(r.OutputTokens, r.TokenTimesSeconds.Count);
                 if (r.Preemptions > 0) continue; // recompute legitimately passes positions again
-                var perLayer = new long[s.Case.Layers];
-                foreach (var p in s.Executor.Iterations.SelectMany(i => i.Plan.Prefills).Where(p => p.RequestId == r.RequestId))
-                    for (int layer = p.Layers.Start; layer < p.Layers.End; layer++) perLayer[layer] += p.TokenCount;
-                Assert.All(perLayer, count => Assert.Equal(r.PromptTokens, count));
-                Assert.Equal(r.OutputTokens - 1, s.Executor.Iterations.Sum(i => i.Plan.Decodes.Count(d => d.RequestId == r.RequestId)));
+                Assert.All(perLayer[r.RequestId], count => Assert.Equal(r.PromptTokens, count));
+                Assert.Equal(r.OutputTokens - 1, decodes[r.RequestId]);
             }
         }
     }

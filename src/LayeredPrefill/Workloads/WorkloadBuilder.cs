@@ -3,6 +3,9 @@ namespace LayeredPrefill.Workloads;
 /// <summary>Turns a trace into a workload: Poisson arrivals over sampled rows, or the trace's own timestamps replayed.</summary>
 public static class WorkloadBuilder
 {
+    /// <summary>The longest arrival span accepted (about 32 years): a double still resolves 0.1 µs there.</summary>
+    public const double MaxArrivalSpanSeconds = 1e9;
+
     /// <summary>Builds the workload <paramref name="spec"/> asks for; ids are 0..n-1 in arrival order.</summary>
     public static BuiltWorkload Build(Trace trace, WorkloadSpec spec)
     {
@@ -18,6 +21,13 @@ public static class WorkloadBuilder
         if (trace.Rows.Count == 0) throw new UserInputException($"trace '{trace.Name}' has no rows");
 
         var drawn = spec.RatePerSecond is { } rate ? Poisson(trace, spec, rate) : Replay(trace, spec);
+        // The simulator's clock is a double: past ~1e9 s an iteration of a few µs no longer moves it, and every
+        // latency would silently come out as zero. Refuse such spans instead of computing nonsense.
+        double span = drawn.Count == 0 ? 0 : drawn.Max(d => d.ArrivalSeconds);
+        if (!(span <= MaxArrivalSpanSeconds))
+            throw new UserInputException(spec.RatePerSecond is { } r0
+                ? $"--rate {r0}: {drawn.Count} arrivals would span {span:E2} s, beyond the 1e9 s the simulated clock resolves to the microsecond; raise --rate"
+                : $"--time-scale {spec.TimeScale}: the replayed trace would span {span:E2} s, beyond the 1e9 s the simulated clock resolves to the microsecond; raise --time-scale");
         // Dropped requests still arrived (the server refused them), so survivors keep their arrival times.
         var requests = new List<Request>(drawn.Count);
         int dropped = 0;
