@@ -25,8 +25,7 @@ public static class RecommendedConfig
             .AddValidator(DefaultConfig.Instance.GetValidators().ToArray())
             .AddValidator(MandatoryCategoryValidator.Default)
             .AddExporter(JsonExporter.Full, CsvExporter.Default, MarkdownExporter.GitHub)
-            .AddDiagnoser(DomainMetricsDiagnoser.Default)
-;
+            .AddDiagnoser(DomainMetricsDiagnoser.Default);
         if (ci) config = config.AddJob(CiSubset.Job).AddFilter(CiSubset.Filter);
         return config;
     }
