@@ -26,7 +26,7 @@ public static class RecommendedConfig
             .AddValidator(MandatoryCategoryValidator.Default)
             .AddExporter(JsonExporter.Full, CsvExporter.Default, MarkdownExporter.GitHub)
             .AddDiagnoser(DomainMetricsDiagnoser.Default);
-        if (ci) config = config.AddJob(CiSubset.Job).AddFilter(CiSubset.Filter);
+        if (ci) config = config.AddJob(CiSubset.Job, CiSubset.WallClockJob).AddFilter(CiSubset.Filter);
         return config;
     }
 }
