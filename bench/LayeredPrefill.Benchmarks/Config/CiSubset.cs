@@ -57,6 +57,9 @@ public static class CiSubset
             // Both models and every policy on the filtered arXiv trace: the paper's comparison in miniature.
             nameof(Suites.Serving) => Param("Trace") == "arxiv",
             nameof(Suites.Simulator) => Param("Requests") == "50",
+            // Real kernels on the backend every machine has; one batch size is enough to see a slowdown.
+            nameof(Suites.ExpertFfn) => Param("Backend") == "simd" && Param("Tokens") == "128",
+            nameof(Suites.LayerGroupIteration) => Param("Backend") == "simd",
             _ => false,
         };
     }
