@@ -25,9 +25,8 @@ public static class RecommendedConfig
             .AddValidator(DefaultConfig.Instance.GetValidators().ToArray())
             .AddValidator(MandatoryCategoryValidator.Default)
             .AddExporter(JsonExporter.Full, CsvExporter.Default, MarkdownExporter.GitHub)
-            .AddDiagnoser(DomainMetricsDiagnoser.Default)
-;
-        if (ci) config = config.AddJob(CiSubset.Job).AddFilter(CiSubset.Filter);
+            .AddDiagnoser(DomainMetricsDiagnoser.Default);
+        if (ci) config = config.AddJob(CiSubset.Job, CiSubset.WallClockJob).AddFilter(CiSubset.Filter);
         return config;
     }
 }

@@ -20,11 +20,17 @@ public static class DomainMetrics
     public static readonly DomainMetricDescriptor JoulesPerToken = new("Sim.JoulesPerToken", "J/tok", "Simulated energy per (prompt + output) token (J)", "N3", false, 6);
     public static readonly DomainMetricDescriptor MbPerIteration = new("Sim.MbPerIteration", "MB/iter", "Bytes moved per iteration (weights, KV, activations), in MB (1e6)", "N0", false, 7);
     public static readonly DomainMetricDescriptor Iterations = new("Sim.Iterations", "Iterations", "Simulated iterations in one run", "N0", false, 8);
+    // Real-kernel traffic is what the router chose for the tokens of the last iteration; decode tokens
+    // follow the tokens generated so far, so it depends on how many iterations ran: reported, not gated.
+    public static readonly DomainMetricDescriptor ExpertMb = new("Kernel.ExpertMb", "Expert MB", "Expert weight bytes the router's choices loaded in the last iteration, in MB (1e6)", "N2", false, 10);
+    public static readonly DomainMetricDescriptor DistinctExperts = new("Kernel.DistinctExperts", "Experts", "Distinct experts loaded in the last iteration, summed over layers", "N0", false, 11);
+    public static readonly DomainMetricDescriptor KernelMbPerIteration = new("Kernel.MbPerIteration", "MB/iter", "Bytes moved by the last iteration (weights, KV, activations), in MB (1e6)", "N0", false, 7);
+    public static readonly DomainMetricDescriptor MoeMs = new("Measured.MoeMs", "MoE ms", "Measured time of the routed-expert part of the last iteration (ms)", "N3", false, 12);
     public static readonly DomainMetricDescriptor IterationsPerSecond = new("Measured.IterationsPerSecond", "Iter/s", "Simulated iterations per wall-clock second (from the measured mean time)", "N0", true, 9);
 
     /// <summary>Every known descriptor, by id.</summary>
     public static IReadOnlyDictionary<string, DomainMetricDescriptor> ById { get; } =
-        new[] { TtftMean, TtftP99, ItlP99, E2eMean, SloAttainment, ExpertGbPerToken, JoulesPerToken, MbPerIteration, Iterations, IterationsPerSecond }
+        new[] { TtftMean, TtftP99, ItlP99, E2eMean, SloAttainment, ExpertGbPerToken, JoulesPerToken, MbPerIteration, Iterations, ExpertMb, DistinctExperts, KernelMbPerIteration, MoeMs, IterationsPerSecond }
             .ToDictionary(d => d.Id, StringComparer.Ordinal);
 
     /// <summary>The serving columns of one run, in their display units.</summary>

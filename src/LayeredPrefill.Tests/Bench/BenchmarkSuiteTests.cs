@@ -54,6 +54,8 @@ public class BenchmarkSuiteTests
     [Theory]
     [InlineData(typeof(ServingSuite))]
     [InlineData(typeof(Simulator))]
+    [InlineData(typeof(ExpertFfn))]
+    [InlineData(typeof(LayerGroupIteration))]
     public void The_benchmark_and_the_host_name_every_case_alike(Type suite)
     {
         var info = BenchmarkConverter.TypeToBenchmarks(suite, RecommendedConfig.Create());
@@ -93,7 +95,8 @@ public class BenchmarkSuiteTests
             .SelectMany(t => BenchmarkConverter.TypeToBenchmarks(t, config).BenchmarksCases).ToArray();
         Assert.All(cases, c => Assert.True(CiSubset.Includes(c)));
         Assert.InRange(cases.Length, 4, 24);
-        foreach (var type in new[] { typeof(ServingSuite), typeof(Simulator) })
+        Assert.Contains(cases, c => c.Descriptor.Baseline); // LayerGroupIteration's chunked baseline, so Ratio columns appear
+        foreach (var type in new[] { typeof(ServingSuite), typeof(Simulator), typeof(ExpertFfn), typeof(LayerGroupIteration) })
             Assert.Contains(cases, c => c.Descriptor.Type == type);
     }
 
