@@ -27,7 +27,7 @@ public static class Gate
                 continue;
             }
             rows.Add(new GateRow(b.FullName, "time", TimingTest.Median(b.NanosecondsPerOperation), TimingTest.Median(n.NanosecondsPerOperation), "ns",
-                TimingTest.Compare(b.NanosecondsPerOperation, n.NanosecondsPerOperation, options)));
+                TimingTest.Compare(b.NanosecondsPerOperation, n.NanosecondsPerOperation, options with { GateTimings = options.GatesTimingOf(b.FullName) })));
             foreach (var (id, value) in b.Metrics.Where(m => MetricTest.IsDeterministic(m.Key)).OrderBy(m => m.Key, StringComparer.Ordinal))
             {
                 rows.Add(n.Metrics.TryGetValue(id, out double nowValue)

@@ -7,6 +7,12 @@ namespace LayeredPrefill.ResultsComparer;
 /// <param name="MetricRelativeTolerance">Deterministic (Sim.*) metrics must match within this relative difference.</param>
 /// <param name="GateTimings">False on a machine unlike the baseline's: timings are reported, never fail.</param>
 /// <param name="GateMetrics">False when the baseline is another build (a pull request's target branch): moved metrics are reported, never fail.</param>
+/// <param name="WallClockTimingsReported">
+/// Benchmark types (full-name prefixes) whose timings are shown but never fail: the multi-threaded real-kernel
+/// cases, timed on the wall clock because their spinning workers make CPU time meaningless. On a shared 2-core
+/// machine an unchanged tree moved them by −57% to +208% between two runs (2026-11-27), far past any threshold
+/// that would still catch a 2× slowdown; the CPU-timed Serving and Simulator cases gate the code paths instead.
+/// </param>
 /// <param name="MinimumSamples">Fewer measured iterations than this cannot show a significant change; the gate refuses to judge.</param>
 public sealed record GateOptions(
     double TimingThresholdPercent = 30,
@@ -15,8 +21,17 @@ public sealed record GateOptions(
     double MetricRelativeTolerance = 1e-9,
     bool GateTimings = true,
     int MinimumSamples = 5,
-    bool GateMetrics = true)
+    bool GateMetrics = true,
+    IReadOnlyList<string>? WallClockTimingsReported = null)
 {
+    /// <summary>The real-kernel suites (see <see cref="WallClockTimingsReported"/>).</summary>
+    public static readonly IReadOnlyList<string> KernelSuites =
+        ["LayeredPrefill.Benchmarks.Suites.ExpertFfn.", "LayeredPrefill.Benchmarks.Suites.LayerGroupIteration."];
+
+    /// <summary>True when the timing of <paramref name="fullName"/> gates.</summary>
+    public bool GatesTimingOf(string fullName) =>
+        GateTimings && !(WallClockTimingsReported ?? KernelSuites).Any(prefix => fullName.StartsWith(prefix, StringComparison.Ordinal));
+
     /// <summary>Refuses settings that make the gate meaningless, naming the option.</summary>
     public GateOptions Validate()
     {
