@@ -15,7 +15,7 @@ public sealed class CudaMoeLayer
     /// <summary>The layer's shape.</summary>
     public MoeShape Shape { get; }
 
-    /// <summary>1: register-staged tiles; 3: the same with 128 of K per stage; 2: cp.async pipeline into swizzled tiles (both split the router's K at small batches).</summary>
+    /// <summary>1: register-staged tiles; 3: the same with 128 of K per stage; 2: cp.async pipeline into swizzled tiles (both split the router's K at small batches); 4: v1, but the expert GEMMs of batches up to <see cref="V4MaxTokens"/> use 16-row blocks with two K slices in flight; 5: like 4, with larger batches' expert GEMMs on v1's tile with two K slices in flight (v5).</summary>
     public int KernelVersion { get; }
 
     /// <summary>Binds the kernels to a shape.</summary>
@@ -23,15 +23,32 @@ public sealed class CudaMoeLayer
     {
         _k = kernels;
         Shape = shape.Validate("CUDA MoE layer");
-        if (kernelVersion is not (1 or 2 or 3)) throw new UserInputException($"--kernel: version {kernelVersion} is not 1, 2 or 3");
+        if (kernelVersion is not (1 or 2 or 3 or 4 or 5)) throw new UserInputException($"--kernel: version {kernelVersion} is not 1, 2, 3, 4 or 5");
         KernelVersion = kernelVersion;
     }
 
     /// <summary>Launch order of the v1 tile GEMM: column blocks of one tile together (true) or tiles of one column block together (default; run 6 measured no difference).</summary>
     public bool ColumnsFastest { get; init; }
 
+    /// <summary>Versions 4 and 5: the largest batch whose expert GEMMs take the 16-row kernel (v4); larger ones take version 1 (kernel 4) or 5 (kernel 5), since 16-row blocks re-read each expert's weights once per 16 rows.</summary>
+    public int V4MaxTokens { get; init; } = int.MaxValue;
+
     private void Gemm(int tiles, int columns, GemmArgs args, MoeWorkspace ws)
     {
+        bool expertGemm = args.Mode != (int)GemmMode.Router;
+        if (KernelVersion is 4 or 5 && expertGemm && args.Tokens <= V4MaxTokens)
+        {
+            int weightRows = args.Mode == (int)GemmMode.GateUp ? 2 * args.NOut : args.NOut;
+            var config4 = new KernelConfig(new Index2D(tiles * GroupedGemmKernelV4.SubsPerTile, weightRows / GroupedGemmKernelV4.BlockCols), new Index2D(GroupedGemmKernel.Threads, 1));
+            _k.GemmV4(config4, args, ws.TileInfo.View, ws.TileCount.View, ws.SortedSlot.View, ws.TopWeights.View, ws.PerSlot.View, ws.Hidden.View);
+            return;
+        }
+        if (KernelVersion == 5 && expertGemm)
+        {
+            _k.GemmV5(new KernelConfig(new Index2D(tiles, columns), new Index2D(GroupedGemmKernel.Threads, 1)), args,
+                ws.TileInfo.View, ws.TileCount.View, ws.SortedSlot.View, ws.TopWeights.View, ws.PerSlot.View, ws.Hidden.View);
+            return;
+        }
         bool swap = ColumnsFastest && KernelVersion == 1;
         args.ColumnsFastest = swap ? 1 : 0;
         var config = new KernelConfig(swap ? new Index2D(columns, tiles) : new Index2D(tiles, columns), new Index2D(GroupedGemmKernel.Threads, 1));
