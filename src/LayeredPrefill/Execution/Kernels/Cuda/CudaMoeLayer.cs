@@ -15,7 +15,7 @@ public sealed class CudaMoeLayer
     /// <summary>The layer's shape.</summary>
     public MoeShape Shape { get; }
 
-    /// <summary>1: register-staged tiles; 3: the same with 128 of K per stage; 2: cp.async pipeline into swizzled tiles (both split the router's K at small batches); 4: v1, but the expert GEMMs of batches up to <see cref="V4MaxTokens"/> use 16-row blocks with two K slices in flight; 5: like 4, with larger batches' expert GEMMs on v1's tile with two K slices in flight (v5).</summary>
+    /// <summary>1: register-staged tiles; 3: the same with 128 of K per stage; 2: cp.async pipeline into swizzled tiles (both split the router's K at small batches); 4: v1, but the expert GEMMs of batches up to <see cref="V4MaxTokens"/> use 16-row blocks with two K slices in flight; 5: like 4, with larger batches' expert GEMMs on v1's tile with two K slices in flight (v5); 6: like 4, with v6 (v1 with value-form 8-byte loads that stay in flight) for the router and larger batches.</summary>
     public int KernelVersion { get; }
 
     /// <summary>Binds the kernels to a shape.</summary>
@@ -23,7 +23,7 @@ public sealed class CudaMoeLayer
     {
         _k = kernels;
         Shape = shape.Validate("CUDA MoE layer");
-        if (kernelVersion is not (1 or 2 or 3 or 4 or 5)) throw new UserInputException($"--kernel: version {kernelVersion} is not 1, 2, 3, 4 or 5");
+        if (kernelVersion is < 1 or > 6) throw new UserInputException($"--kernel: version {kernelVersion} is not 1 to 6");
         KernelVersion = kernelVersion;
     }
 
@@ -33,14 +33,14 @@ public sealed class CudaMoeLayer
     /// <summary>Versions 4 and 5: the largest batch whose expert GEMMs take the 16-row kernel (v4); larger ones take version 1 (kernel 4) or 5 (kernel 5), since 16-row blocks re-read each expert's weights once per 16 rows.</summary>
     public int V4MaxTokens { get; init; } = int.MaxValue;
 
-    private void Gemm(int tiles, int columns, GemmArgs args, MoeWorkspace ws)
+    private void Gemm(int tiles, int columns, GemmArgs args, MoeWorkspace ws, ArrayView<ulong> aWords, ArrayView<ulong> bWords)
     {
         bool expertGemm = args.Mode != (int)GemmMode.Router;
-        if (KernelVersion is 4 or 5 && expertGemm && args.Tokens <= V4MaxTokens)
+        if (KernelVersion is 4 or 5 or 6 && expertGemm && args.Tokens <= V4MaxTokens)
         {
             int weightRows = args.Mode == (int)GemmMode.GateUp ? 2 * args.NOut : args.NOut;
             var config4 = new KernelConfig(new Index2D(tiles * GroupedGemmKernelV4.SubsPerTile, weightRows / GroupedGemmKernelV4.BlockCols), new Index2D(GroupedGemmKernel.Threads, 1));
-            _k.GemmV4(config4, args, ws.TileInfo.View, ws.TileCount.View, ws.SortedSlot.View, ws.TopWeights.View, ws.PerSlot.View, ws.Hidden.View);
+            _k.GemmV4(config4, args, ws.TileInfo.View, ws.TileCount.View, ws.SortedSlot.View, ws.TopWeights.View, ws.PerSlot.View, ws.Hidden.View, aWords, bWords);
             return;
         }
         if (KernelVersion == 5 && expertGemm)
@@ -49,9 +49,15 @@ public sealed class CudaMoeLayer
                 ws.TileInfo.View, ws.TileCount.View, ws.SortedSlot.View, ws.TopWeights.View, ws.PerSlot.View, ws.Hidden.View);
             return;
         }
-        bool swap = ColumnsFastest && KernelVersion == 1;
+        bool swap = ColumnsFastest && KernelVersion is 1 or 6;
         args.ColumnsFastest = swap ? 1 : 0;
         var config = new KernelConfig(swap ? new Index2D(columns, tiles) : new Index2D(tiles, columns), new Index2D(GroupedGemmKernel.Threads, 1));
+        if (KernelVersion == 6)
+        {
+            _k.GemmV6(config, args, ws.TileInfo.View, ws.TileCount.View, ws.SortedSlot.View, ws.TopWeights.View,
+                args.Mode == (int)GemmMode.Router ? ws.Logits.View : ws.PerSlot.View, ws.Hidden.View, aWords, bWords);
+            return;
+        }
         var kernel = KernelVersion switch { 2 => _k.GemmV2, 3 => _k.GemmV3, _ => _k.Gemm };
         kernel(config, args, ws.TileInfo.View, ws.TileCount.View, ws.SortedSlot.View, ws.TopWeights.View,
             args.Mode == (int)GemmMode.Router ? ws.Logits.View : ws.PerSlot.View, ws.Hidden.View);
@@ -80,7 +86,7 @@ public sealed class CudaMoeLayer
         };
         int splits = RouterSplits(tokens);
         args.KSplits = splits;
-        Gemm((tokens + GroupedGemmKernel.TileRows - 1) / GroupedGemmKernel.TileRows, sh.Experts / GroupedGemmKernel.TileCols * splits, args, ws);
+        Gemm((tokens + GroupedGemmKernel.TileRows - 1) / GroupedGemmKernel.TileRows, sh.Experts / GroupedGemmKernel.TileCols * splits, args, ws, Words(ws.X), Words(w.Router));
         _k.TopK(new KernelConfig((tokens + 3) / 4, 128), ws.Logits.View, tokens, sh.Experts, sh.TopK, splits, ws.TopIds.View, ws.TopWeights.View, ws.Counts.View);
         _k.Scan(new KernelConfig(1, 128), ws.Counts.View, sh.Experts, ws.Offsets.View, ws.Cursors.View, ws.TileInfo.View, ws.TileCount.View);
         _k.Scatter(s, tokens * sh.TopK, ws.TopIds.View, ws.Cursors.View, ws.SortedSlot.View, ws.SlotPosition.View);
@@ -97,13 +103,13 @@ public sealed class CudaMoeLayer
             Mode = (int)GemmMode.GateUp, ABase = Address(ws.X), BBase = Address(w.GateUp), BExpertStrideBytes = 2L * sh.Ffn * sh.Hidden * 2,
             K = sh.Hidden, NOut = sh.Ffn, Tokens = tokens, TopK = sh.TopK, KSplits = 1,
         };
-        Gemm(maxTiles, sh.Ffn / (GroupedGemmKernel.TileCols / 2), gateUp, ws);
+        Gemm(maxTiles, sh.Ffn / (GroupedGemmKernel.TileCols / 2), gateUp, ws, Words(ws.X), Words(w.GateUp));
         var down = new GemmArgs
         {
             Mode = (int)GemmMode.Down, ABase = Address(ws.Hidden), BBase = Address(w.Down), BExpertStrideBytes = (long)sh.Hidden * sh.Ffn * 2,
             K = sh.Ffn, NOut = sh.Hidden, Tokens = tokens, TopK = sh.TopK, KSplits = 1,
         };
-        Gemm(maxTiles, sh.Hidden / GroupedGemmKernel.TileCols, down, ws);
+        Gemm(maxTiles, sh.Hidden / GroupedGemmKernel.TileCols, down, ws, Words(ws.Hidden), Words(w.Down));
         _k.Combine(s, tokens * sh.Hidden, ws.PerSlot.View, sh.Hidden, sh.TopK, ws.Output.View);
     }
 
@@ -113,6 +119,8 @@ public sealed class CudaMoeLayer
         Route(w, ws, tokens);
         Experts(w, ws, tokens);
     }
+
+    private static ArrayView<ulong> Words(MemoryBuffer1D<uint, Stride1D.Dense> buffer) => ((ArrayView<uint>)buffer.View).Cast<ulong>();
 
     internal static ulong Address<T>(MemoryBuffer1D<T, Stride1D.Dense> buffer) where T : unmanaged => (ulong)buffer.NativePtr.ToInt64();
 }

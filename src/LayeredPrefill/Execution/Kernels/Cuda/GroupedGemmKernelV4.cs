@@ -29,7 +29,9 @@ public static class GroupedGemmKernelV4
         ArrayView<int> sortedSlot,   // sorted position -> token*TopK + slot
         ArrayView<float> slotWeight, // token*TopK + slot -> routing weight
         ArrayView<float> outF32,
-        ArrayView<uint> outPairs)
+        ArrayView<uint> outPairs,
+        ArrayView<ulong> aWords,     // A as 8-byte words (starts at args.ABase)
+        ArrayView<ulong> bWords)     // all experts' B as 8-byte words (starts at args.BBase)
     {
         int tid = Group.IdxX;
         int tile = Grid.IdxX / SubsPerTile, sub = Grid.IdxX % SubsPerTile, colBlock = Grid.IdxY;
@@ -69,13 +71,13 @@ public static class GroupedGemmKernelV4
 
         // Two register stages: P holds even slices, Q odd ones; both are in flight while a slice is computed.
         ulong off = (ulong)(chunk * 16);
-        U4 pa = LoadOrZero(a, off);
-        U4 pb0 = Ptx.Load16(pEven + off), pb1 = Ptx.Load16(p1 + off), pb2 = Ptx.Load16(p2 + off), pb3 = Ptx.Load16(p3 + off);
-        U4 pb4 = Ptx.Load16(p4 + off), pb5 = Ptx.Load16(p5 + off), pb6 = Ptx.Load16(p6 + off), pb7 = Ptx.Load16(p7 + off);
+        U4 pa = LoadOrZero(aWords, args.ABase, a, off);
+        U4 pb0 = WordLoads.Load16(bWords, args.BBase, pEven + off), pb1 = WordLoads.Load16(bWords, args.BBase, p1 + off), pb2 = WordLoads.Load16(bWords, args.BBase, p2 + off), pb3 = WordLoads.Load16(bWords, args.BBase, p3 + off);
+        U4 pb4 = WordLoads.Load16(bWords, args.BBase, p4 + off), pb5 = WordLoads.Load16(bWords, args.BBase, p5 + off), pb6 = WordLoads.Load16(bWords, args.BBase, p6 + off), pb7 = WordLoads.Load16(bWords, args.BBase, p7 + off);
         off += TileK * 2;
-        U4 qa = LoadOrZero(a, off);
-        U4 qb0 = Ptx.Load16(pEven + off), qb1 = Ptx.Load16(p1 + off), qb2 = Ptx.Load16(p2 + off), qb3 = Ptx.Load16(p3 + off);
-        U4 qb4 = Ptx.Load16(p4 + off), qb5 = Ptx.Load16(p5 + off), qb6 = Ptx.Load16(p6 + off), qb7 = Ptx.Load16(p7 + off);
+        U4 qa = LoadOrZero(aWords, args.ABase, a, off);
+        U4 qb0 = WordLoads.Load16(bWords, args.BBase, pEven + off), qb1 = WordLoads.Load16(bWords, args.BBase, p1 + off), qb2 = WordLoads.Load16(bWords, args.BBase, p2 + off), qb3 = WordLoads.Load16(bWords, args.BBase, p3 + off);
+        U4 qb4 = WordLoads.Load16(bWords, args.BBase, p4 + off), qb5 = WordLoads.Load16(bWords, args.BBase, p5 + off), qb6 = WordLoads.Load16(bWords, args.BBase, p6 + off), qb7 = WordLoads.Load16(bWords, args.BBase, p7 + off);
 
         Acc4 c0 = default, c1 = default, c2 = default, c3 = default;
         int warp = tid >> 5, lane = tid & 31, g = lane >> 2, tig = lane & 3;
@@ -91,9 +93,9 @@ public static class GroupedGemmKernelV4
             if (k0 + 2 * TileK < args.K)
             {
                 off = (ulong)((k0 + 2 * TileK) * 2 + chunk * 16);
-                pa = LoadOrZero(a, off);
-                pb0 = Ptx.Load16(pEven + off); pb1 = Ptx.Load16(p1 + off); pb2 = Ptx.Load16(p2 + off); pb3 = Ptx.Load16(p3 + off);
-                pb4 = Ptx.Load16(p4 + off); pb5 = Ptx.Load16(p5 + off); pb6 = Ptx.Load16(p6 + off); pb7 = Ptx.Load16(p7 + off);
+                pa = LoadOrZero(aWords, args.ABase, a, off);
+                pb0 = WordLoads.Load16(bWords, args.BBase, pEven + off); pb1 = WordLoads.Load16(bWords, args.BBase, p1 + off); pb2 = WordLoads.Load16(bWords, args.BBase, p2 + off); pb3 = WordLoads.Load16(bWords, args.BBase, p3 + off);
+                pb4 = WordLoads.Load16(bWords, args.BBase, p4 + off); pb5 = WordLoads.Load16(bWords, args.BBase, p5 + off); pb6 = WordLoads.Load16(bWords, args.BBase, p6 + off); pb7 = WordLoads.Load16(bWords, args.BBase, p7 + off);
             }
             Slice(aS, bS, aFrag, bFrag, ref c0, ref c1, ref c2, ref c3);
 
@@ -103,9 +105,9 @@ public static class GroupedGemmKernelV4
             if (k0 + 3 * TileK < args.K)
             {
                 off = (ulong)((k0 + 3 * TileK) * 2 + chunk * 16);
-                qa = LoadOrZero(a, off);
-                qb0 = Ptx.Load16(pEven + off); qb1 = Ptx.Load16(p1 + off); qb2 = Ptx.Load16(p2 + off); qb3 = Ptx.Load16(p3 + off);
-                qb4 = Ptx.Load16(p4 + off); qb5 = Ptx.Load16(p5 + off); qb6 = Ptx.Load16(p6 + off); qb7 = Ptx.Load16(p7 + off);
+                qa = LoadOrZero(aWords, args.ABase, a, off);
+                qb0 = WordLoads.Load16(bWords, args.BBase, pEven + off); qb1 = WordLoads.Load16(bWords, args.BBase, p1 + off); qb2 = WordLoads.Load16(bWords, args.BBase, p2 + off); qb3 = WordLoads.Load16(bWords, args.BBase, p3 + off);
+                qb4 = WordLoads.Load16(bWords, args.BBase, p4 + off); qb5 = WordLoads.Load16(bWords, args.BBase, p5 + off); qb6 = WordLoads.Load16(bWords, args.BBase, p6 + off); qb7 = WordLoads.Load16(bWords, args.BBase, p7 + off);
             }
             Slice(aS, bS, aFrag, bFrag, ref c0, ref c1, ref c2, ref c3);
         }
@@ -152,8 +154,8 @@ public static class GroupedGemmKernelV4
         Store(bS, sBase + 64 * Stride, b4); Store(bS, sBase + 80 * Stride, b5); Store(bS, sBase + 96 * Stride, b6); Store(bS, sBase + 112 * Stride, b7);
     }
 
-    private static U4 LoadOrZero(ulong rowAddress, ulong offset) =>
-        rowAddress == 0 ? default : Ptx.Load16(rowAddress + offset);
+    private static U4 LoadOrZero(ArrayView<ulong> aWords, ulong aBase, ulong rowAddress, ulong offset) =>
+        rowAddress == 0 ? default : WordLoads.Load16(aWords, aBase, rowAddress + offset);
 
     private static void Store(ArrayView<uint> s, int index, U4 v)
     {

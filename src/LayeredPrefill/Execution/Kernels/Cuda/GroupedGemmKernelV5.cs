@@ -48,10 +48,10 @@ public static class GroupedGemmKernelV5
         // P stage: even slices; Q stage: odd slices.
         ulong off = (ulong)(chunk * 16);
         U4 pa0 = LoadOrZero(a0, off), pa1 = LoadOrZero(a1, off), pa2 = LoadOrZero(a2, off), pa3 = LoadOrZero(a3, off);
-        U4 pb0 = Ptx.Load16(b0 + off), pb1 = Ptx.Load16(b1 + off), pb2 = Ptx.Load16(b2 + off), pb3 = Ptx.Load16(b3 + off);
+        U4 pb0 = Ptx.Load16Split(b0 + off), pb1 = Ptx.Load16Split(b1 + off), pb2 = Ptx.Load16Split(b2 + off), pb3 = Ptx.Load16Split(b3 + off);
         off += TileK * 2;
         U4 qa0 = LoadOrZero(a0, off), qa1 = LoadOrZero(a1, off), qa2 = LoadOrZero(a2, off), qa3 = LoadOrZero(a3, off);
-        U4 qb0 = Ptx.Load16(b0 + off), qb1 = Ptx.Load16(b1 + off), qb2 = Ptx.Load16(b2 + off), qb3 = Ptx.Load16(b3 + off);
+        U4 qb0 = Ptx.Load16Split(b0 + off), qb1 = Ptx.Load16Split(b1 + off), qb2 = Ptx.Load16Split(b2 + off), qb3 = Ptx.Load16Split(b3 + off);
 
         Acc4 c0 = default, c1 = default, c2 = default, c3 = default, c4 = default, c5 = default, c6 = default, c7 = default;
         int warp = tid >> 5, lane = tid & 31, g = lane >> 2, tig = lane & 3;
@@ -69,7 +69,7 @@ public static class GroupedGemmKernelV5
             {
                 off = (ulong)((k0 + 2 * TileK) * 2 + chunk * 16);
                 pa0 = LoadOrZero(a0, off); pa1 = LoadOrZero(a1, off); pa2 = LoadOrZero(a2, off); pa3 = LoadOrZero(a3, off);
-                pb0 = Ptx.Load16(b0 + off); pb1 = Ptx.Load16(b1 + off); pb2 = Ptx.Load16(b2 + off); pb3 = Ptx.Load16(b3 + off);
+                pb0 = Ptx.Load16Split(b0 + off); pb1 = Ptx.Load16Split(b1 + off); pb2 = Ptx.Load16Split(b2 + off); pb3 = Ptx.Load16Split(b3 + off);
             }
             if (warpActive) Slice(aS, bS, aFrag, bFrag, ref c0, ref c1, ref c2, ref c3, ref c4, ref c5, ref c6, ref c7);
 
@@ -80,7 +80,7 @@ public static class GroupedGemmKernelV5
             {
                 off = (ulong)((k0 + 3 * TileK) * 2 + chunk * 16);
                 qa0 = LoadOrZero(a0, off); qa1 = LoadOrZero(a1, off); qa2 = LoadOrZero(a2, off); qa3 = LoadOrZero(a3, off);
-                qb0 = Ptx.Load16(b0 + off); qb1 = Ptx.Load16(b1 + off); qb2 = Ptx.Load16(b2 + off); qb3 = Ptx.Load16(b3 + off);
+                qb0 = Ptx.Load16Split(b0 + off); qb1 = Ptx.Load16Split(b1 + off); qb2 = Ptx.Load16Split(b2 + off); qb3 = Ptx.Load16Split(b3 + off);
             }
             if (warpActive) Slice(aS, bS, aFrag, bFrag, ref c0, ref c1, ref c2, ref c3, ref c4, ref c5, ref c6, ref c7);
         }
@@ -136,7 +136,7 @@ public static class GroupedGemmKernelV5
     }
 
     private static U4 LoadOrZero(ulong rowAddress, ulong offset) =>
-        rowAddress == 0 ? default : Ptx.Load16(rowAddress + offset);
+        rowAddress == 0 ? default : Ptx.Load16Split(rowAddress + offset);
 
     private static void Store(ArrayView<uint> s, int index, U4 v)
     {
