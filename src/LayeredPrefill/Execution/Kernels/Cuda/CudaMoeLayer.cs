@@ -18,8 +18,11 @@ public sealed class CudaMoeLayer
     /// <summary>1: register-staged tiles; 3: the same with 128 of K per stage; 2: cp.async pipeline into swizzled tiles (both split the router's K at small batches); 4: v1, but the expert GEMMs of batches up to <see cref="V4MaxTokens"/> use 16-row blocks with two K slices in flight; 5: like 4, with larger batches' expert GEMMs on v1's tile with two K slices in flight (v5); 6: like 4, with v6 (v1 with value-form 8-byte loads that stay in flight) for the router and larger batches.</summary>
     public int KernelVersion { get; }
 
+    /// <summary>The default tile GEMM: 4 (v4 for batches of <see cref="DefaultV4MinTokens"/>–<see cref="DefaultV4MaxTokens"/> tokens, v1 otherwise), correct on every check and faster than v1 at T = 8–128.</summary>
+    public const int DefaultKernel = 4;
+
     /// <summary>Binds the kernels to a shape.</summary>
-    public CudaMoeLayer(CudaMoeKernels kernels, MoeShape shape, int kernelVersion = 2)
+    public CudaMoeLayer(CudaMoeKernels kernels, MoeShape shape, int kernelVersion = DefaultKernel)
     {
         _k = kernels;
         Shape = shape.Validate("CUDA MoE layer");
@@ -30,13 +33,21 @@ public sealed class CudaMoeLayer
     /// <summary>Launch order of the v1 tile GEMM: column blocks of one tile together (true) or tiles of one column block together (default; run 6 measured no difference).</summary>
     public bool ColumnsFastest { get; init; }
 
-    /// <summary>Versions 4 and 5: the largest batch whose expert GEMMs take the 16-row kernel (v4); larger ones take version 1 (kernel 4) or 5 (kernel 5), since 16-row blocks re-read each expert's weights once per 16 rows.</summary>
-    public int V4MaxTokens { get; init; } = int.MaxValue;
+    /// <summary>Kernels 4–6: the largest batch whose expert GEMMs take the 16-row kernel (v4); larger ones take v1 (kernel 4), v5 or v6. Pass 2 on the H200: v4 is 1.2–1.3× faster than v1 at T = 8–128 and 1.5× slower at T = 512 (16-row blocks re-read each expert's weights once per 16 rows).</summary>
+    public int V4MaxTokens { get; init; } = DefaultV4MaxTokens;
+
+    /// <summary>Kernels 4–6: the smallest batch that takes v4; below it too few experts are active to give v4's wide blocks enough of them (T = 1: 96 blocks, 1.6× slower than v1).</summary>
+    public int V4MinTokens { get; init; } = DefaultV4MinTokens;
+
+    /// <summary>Default of <see cref="V4MaxTokens"/> (largest measured batch where v4 won).</summary>
+    public const int DefaultV4MaxTokens = 128;
+    /// <summary>Default of <see cref="V4MinTokens"/>.</summary>
+    public const int DefaultV4MinTokens = 4;
 
     private void Gemm(int tiles, int columns, GemmArgs args, MoeWorkspace ws, ArrayView<ulong> aWords, ArrayView<ulong> bWords)
     {
         bool expertGemm = args.Mode != (int)GemmMode.Router;
-        if (KernelVersion is 4 or 5 or 6 && expertGemm && args.Tokens <= V4MaxTokens)
+        if (KernelVersion is 4 or 5 or 6 && expertGemm && args.Tokens <= V4MaxTokens && args.Tokens >= V4MinTokens)
         {
             int weightRows = args.Mode == (int)GemmMode.GateUp ? 2 * args.NOut : args.NOut;
             var config4 = new KernelConfig(new Index2D(tiles * GroupedGemmKernelV4.SubsPerTile, weightRows / GroupedGemmKernelV4.BlockCols), new Index2D(GroupedGemmKernel.Threads, 1));
