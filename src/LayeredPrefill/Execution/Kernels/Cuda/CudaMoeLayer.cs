@@ -44,9 +44,13 @@ public sealed class CudaMoeLayer
     /// <summary>Default of <see cref="V4MinTokens"/>.</summary>
     public const int DefaultV4MinTokens = 4;
 
+    /// <summary>Kernels 4–6: v4 and v6 blocks walk K from their own starting slice (spreads concurrent reads over the weight rows' offsets).</summary>
+    public bool RotateK { get; init; }
+
     private void Gemm(int tiles, int columns, GemmArgs args, MoeWorkspace ws, ArrayView<ulong> aWords, ArrayView<ulong> bWords)
     {
         bool expertGemm = args.Mode != (int)GemmMode.Router;
+        args.RotateK = RotateK ? 1 : 0;
         if (KernelVersion is 4 or 5 or 6 && expertGemm && args.Tokens <= V4MaxTokens && args.Tokens >= V4MinTokens)
         {
             int weightRows = args.Mode == (int)GemmMode.GateUp ? 2 * args.NOut : args.NOut;

@@ -70,11 +70,15 @@ public static class GroupedGemmKernelV4
         ulong p1 = pOdd, p2 = pEven + step, p3 = pOdd + step, p4 = pEven + 2 * step, p5 = pOdd + 2 * step, p6 = pEven + 3 * step, p7 = pOdd + 3 * step;
 
         // Two register stages: P holds even slices, Q odd ones; both are in flight while a slice is computed.
-        ulong off = (ulong)(chunk * 16);
+        // Rotated K order (args.RotateK): each block starts at its own slice, so concurrent blocks read different
+        // offsets of their weight rows instead of all sweeping the same 128-byte column of 4 KB rows together.
+        int slices = args.K / TileK;
+        int s0 = args.RotateK != 0 ? (Grid.IdxX * 13 + Grid.IdxY * 7) % slices : 0;
+        ulong off = SliceOffset(s0, 0, slices, chunk);
         U4 pa = LoadOrZero(aWords, args.ABase, a, off);
         U4 pb0 = WordLoads.Load16(bWords, args.BBase, pEven + off), pb1 = WordLoads.Load16(bWords, args.BBase, p1 + off), pb2 = WordLoads.Load16(bWords, args.BBase, p2 + off), pb3 = WordLoads.Load16(bWords, args.BBase, p3 + off);
         U4 pb4 = WordLoads.Load16(bWords, args.BBase, p4 + off), pb5 = WordLoads.Load16(bWords, args.BBase, p5 + off), pb6 = WordLoads.Load16(bWords, args.BBase, p6 + off), pb7 = WordLoads.Load16(bWords, args.BBase, p7 + off);
-        off += TileK * 2;
+        off = SliceOffset(s0, 1, slices, chunk);
         U4 qa = LoadOrZero(aWords, args.ABase, a, off);
         U4 qb0 = WordLoads.Load16(bWords, args.BBase, pEven + off), qb1 = WordLoads.Load16(bWords, args.BBase, p1 + off), qb2 = WordLoads.Load16(bWords, args.BBase, p2 + off), qb3 = WordLoads.Load16(bWords, args.BBase, p3 + off);
         U4 qb4 = WordLoads.Load16(bWords, args.BBase, p4 + off), qb5 = WordLoads.Load16(bWords, args.BBase, p5 + off), qb6 = WordLoads.Load16(bWords, args.BBase, p6 + off), qb7 = WordLoads.Load16(bWords, args.BBase, p7 + off);
@@ -92,7 +96,7 @@ public static class GroupedGemmKernelV4
             Group.Barrier();
             if (k0 + 2 * TileK < args.K)
             {
-                off = (ulong)((k0 + 2 * TileK) * 2 + chunk * 16);
+                off = SliceOffset(s0, k0 / TileK + 2, slices, chunk);
                 pa = LoadOrZero(aWords, args.ABase, a, off);
                 pb0 = WordLoads.Load16(bWords, args.BBase, pEven + off); pb1 = WordLoads.Load16(bWords, args.BBase, p1 + off); pb2 = WordLoads.Load16(bWords, args.BBase, p2 + off); pb3 = WordLoads.Load16(bWords, args.BBase, p3 + off);
                 pb4 = WordLoads.Load16(bWords, args.BBase, p4 + off); pb5 = WordLoads.Load16(bWords, args.BBase, p5 + off); pb6 = WordLoads.Load16(bWords, args.BBase, p6 + off); pb7 = WordLoads.Load16(bWords, args.BBase, p7 + off);
@@ -104,7 +108,7 @@ public static class GroupedGemmKernelV4
             Group.Barrier();
             if (k0 + 3 * TileK < args.K)
             {
-                off = (ulong)((k0 + 3 * TileK) * 2 + chunk * 16);
+                off = SliceOffset(s0, k0 / TileK + 3, slices, chunk);
                 qa = LoadOrZero(aWords, args.ABase, a, off);
                 qb0 = WordLoads.Load16(bWords, args.BBase, pEven + off); qb1 = WordLoads.Load16(bWords, args.BBase, p1 + off); qb2 = WordLoads.Load16(bWords, args.BBase, p2 + off); qb3 = WordLoads.Load16(bWords, args.BBase, p3 + off);
                 qb4 = WordLoads.Load16(bWords, args.BBase, p4 + off); qb5 = WordLoads.Load16(bWords, args.BBase, p5 + off); qb6 = WordLoads.Load16(bWords, args.BBase, p6 + off); qb7 = WordLoads.Load16(bWords, args.BBase, p7 + off);
@@ -152,6 +156,14 @@ public static class GroupedGemmKernelV4
         Store(aS, sBase, ra);
         Store(bS, sBase, b0); Store(bS, sBase + 16 * Stride, b1); Store(bS, sBase + 32 * Stride, b2); Store(bS, sBase + 48 * Stride, b3);
         Store(bS, sBase + 64 * Stride, b4); Store(bS, sBase + 80 * Stride, b5); Store(bS, sBase + 96 * Stride, b6); Store(bS, sBase + 112 * Stride, b7);
+    }
+
+    // Byte offset of this thread's chunk in the K slice at position `ordinal` of the block's (rotated) order.
+    internal static ulong SliceOffset(int s0, int ordinal, int slices, int chunk)
+    {
+        int s = s0 + ordinal;
+        if (s >= slices) s -= slices;
+        return (ulong)(s * TileK * 2 + chunk * 16);
     }
 
     private static U4 LoadOrZero(ArrayView<ulong> aWords, ulong aBase, ulong rowAddress, ulong offset) =>

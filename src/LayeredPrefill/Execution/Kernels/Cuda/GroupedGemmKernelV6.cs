@@ -68,7 +68,10 @@ public static class GroupedGemmKernelV6
         ulong b2 = bExpert + (ulong)(GroupedGemmKernel.BRow(args, colBlock, row0 + 32) * kBytes);
         ulong b3 = bExpert + (ulong)(GroupedGemmKernel.BRow(args, colBlock, row0 + 48) * kBytes);
 
-        ulong off = (ulong)(kFirstBytes + chunk * 16);
+        // Rotated K order (args.RotateK), as in v4.
+        int slices = kSpan / TileK;
+        int s0 = args.RotateK != 0 ? (Grid.IdxX * 13 + Grid.IdxY * 7) % slices : 0;
+        ulong off = (ulong)kFirstBytes + GroupedGemmKernelV4.SliceOffset(s0, 0, slices, chunk);
         U4 ra0 = LoadOrZero(aWords, args.ABase, a0, off), ra1 = LoadOrZero(aWords, args.ABase, a1, off), ra2 = LoadOrZero(aWords, args.ABase, a2, off), ra3 = LoadOrZero(aWords, args.ABase, a3, off);
         U4 rb0 = WordLoads.Load16(bWords, args.BBase, b0 + off), rb1 = WordLoads.Load16(bWords, args.BBase, b1 + off), rb2 = WordLoads.Load16(bWords, args.BBase, b2 + off), rb3 = WordLoads.Load16(bWords, args.BBase, b3 + off);
 
@@ -87,7 +90,7 @@ public static class GroupedGemmKernelV6
             Group.Barrier();
             if (k0 + TileK < kSpan)
             {
-                off = (ulong)(kFirstBytes + (k0 + TileK) * 2 + chunk * 16);
+                off = (ulong)kFirstBytes + GroupedGemmKernelV4.SliceOffset(s0, k0 / TileK + 1, slices, chunk);
                 ra0 = LoadOrZero(aWords, args.ABase, a0, off); ra1 = LoadOrZero(aWords, args.ABase, a1, off); ra2 = LoadOrZero(aWords, args.ABase, a2, off); ra3 = LoadOrZero(aWords, args.ABase, a3, off);
                 rb0 = WordLoads.Load16(bWords, args.BBase, b0 + off); rb1 = WordLoads.Load16(bWords, args.BBase, b1 + off); rb2 = WordLoads.Load16(bWords, args.BBase, b2 + off); rb3 = WordLoads.Load16(bWords, args.BBase, b3 + off);
             }
