@@ -47,14 +47,10 @@ public sealed class CudaMoeLayer
     /// <summary>Kernels 4–6: v4 and v6 blocks walk K from their own starting slice (spreads concurrent reads over the weight rows' offsets).</summary>
     public bool RotateK { get; init; }
 
-    /// <summary>Kernels 4–6: v4 and v6 read 16 bytes per load (ld.global.v4) instead of two 8-byte loads.</summary>
-    public bool WideLoads { get; init; }
-
     private void Gemm(int tiles, int columns, GemmArgs args, MoeWorkspace ws, ArrayView<ulong> aWords, ArrayView<ulong> bWords)
     {
         bool expertGemm = args.Mode != (int)GemmMode.Router;
         args.RotateK = RotateK ? 1 : 0;
-        args.WideLoads = WideLoads ? 1 : 0;
         if (KernelVersion is 4 or 5 or 6 && expertGemm && args.Tokens <= V4MaxTokens && args.Tokens >= V4MinTokens)
         {
             int weightRows = args.Mode == (int)GemmMode.GateUp ? 2 * args.NOut : args.NOut;

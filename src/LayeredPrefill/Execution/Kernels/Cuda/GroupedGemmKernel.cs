@@ -36,8 +36,6 @@ public struct GemmArgs
     public int KSplits;
     /// <summary>Kernels v4 and v6: 1 = each block walks K starting at its own slice (rotated order), 0 = from 0.</summary>
     public int RotateK;
-    /// <summary>Kernels v4 and v6: 1 = 16-byte view loads (ld.global.v4), 0 = two 8-byte loads.</summary>
-    public int WideLoads;
     /// <summary>1: grid x = column block, y = tile (blocks sharing an A tile run together, so it is read from DRAM once); 0: x = tile.</summary>
     public int ColumnsFastest;
 }

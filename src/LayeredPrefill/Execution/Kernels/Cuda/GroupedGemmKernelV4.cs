@@ -75,13 +75,13 @@ public static class GroupedGemmKernelV4
         int slices = args.K / TileK;
         int s0 = args.RotateK != 0 ? (Grid.IdxX * 13 + Grid.IdxY * 7) % slices : 0;
         ulong off = SliceOffset(s0, 0, slices, chunk);
-        U4 pa = LoadOrZero(aWords, args.ABase, a, off, args.WideLoads);
-        U4 pb0 = WordLoads.Load16(bWords, args.BBase, pEven + off, args.WideLoads), pb1 = WordLoads.Load16(bWords, args.BBase, p1 + off, args.WideLoads), pb2 = WordLoads.Load16(bWords, args.BBase, p2 + off, args.WideLoads), pb3 = WordLoads.Load16(bWords, args.BBase, p3 + off, args.WideLoads);
-        U4 pb4 = WordLoads.Load16(bWords, args.BBase, p4 + off, args.WideLoads), pb5 = WordLoads.Load16(bWords, args.BBase, p5 + off, args.WideLoads), pb6 = WordLoads.Load16(bWords, args.BBase, p6 + off, args.WideLoads), pb7 = WordLoads.Load16(bWords, args.BBase, p7 + off, args.WideLoads);
+        U4 pa = LoadOrZero(aWords, args.ABase, a, off);
+        U4 pb0 = WordLoads.Load16(bWords, args.BBase, pEven + off), pb1 = WordLoads.Load16(bWords, args.BBase, p1 + off), pb2 = WordLoads.Load16(bWords, args.BBase, p2 + off), pb3 = WordLoads.Load16(bWords, args.BBase, p3 + off);
+        U4 pb4 = WordLoads.Load16(bWords, args.BBase, p4 + off), pb5 = WordLoads.Load16(bWords, args.BBase, p5 + off), pb6 = WordLoads.Load16(bWords, args.BBase, p6 + off), pb7 = WordLoads.Load16(bWords, args.BBase, p7 + off);
         off = SliceOffset(s0, 1, slices, chunk);
-        U4 qa = LoadOrZero(aWords, args.ABase, a, off, args.WideLoads);
-        U4 qb0 = WordLoads.Load16(bWords, args.BBase, pEven + off, args.WideLoads), qb1 = WordLoads.Load16(bWords, args.BBase, p1 + off, args.WideLoads), qb2 = WordLoads.Load16(bWords, args.BBase, p2 + off, args.WideLoads), qb3 = WordLoads.Load16(bWords, args.BBase, p3 + off, args.WideLoads);
-        U4 qb4 = WordLoads.Load16(bWords, args.BBase, p4 + off, args.WideLoads), qb5 = WordLoads.Load16(bWords, args.BBase, p5 + off, args.WideLoads), qb6 = WordLoads.Load16(bWords, args.BBase, p6 + off, args.WideLoads), qb7 = WordLoads.Load16(bWords, args.BBase, p7 + off, args.WideLoads);
+        U4 qa = LoadOrZero(aWords, args.ABase, a, off);
+        U4 qb0 = WordLoads.Load16(bWords, args.BBase, pEven + off), qb1 = WordLoads.Load16(bWords, args.BBase, p1 + off), qb2 = WordLoads.Load16(bWords, args.BBase, p2 + off), qb3 = WordLoads.Load16(bWords, args.BBase, p3 + off);
+        U4 qb4 = WordLoads.Load16(bWords, args.BBase, p4 + off), qb5 = WordLoads.Load16(bWords, args.BBase, p5 + off), qb6 = WordLoads.Load16(bWords, args.BBase, p6 + off), qb7 = WordLoads.Load16(bWords, args.BBase, p7 + off);
 
         Acc4 c0 = default, c1 = default, c2 = default, c3 = default;
         int warp = tid >> 5, lane = tid & 31, g = lane >> 2, tig = lane & 3;
@@ -97,9 +97,9 @@ public static class GroupedGemmKernelV4
             if (k0 + 2 * TileK < args.K)
             {
                 off = SliceOffset(s0, k0 / TileK + 2, slices, chunk);
-                pa = LoadOrZero(aWords, args.ABase, a, off, args.WideLoads);
-                pb0 = WordLoads.Load16(bWords, args.BBase, pEven + off, args.WideLoads); pb1 = WordLoads.Load16(bWords, args.BBase, p1 + off, args.WideLoads); pb2 = WordLoads.Load16(bWords, args.BBase, p2 + off, args.WideLoads); pb3 = WordLoads.Load16(bWords, args.BBase, p3 + off, args.WideLoads);
-                pb4 = WordLoads.Load16(bWords, args.BBase, p4 + off, args.WideLoads); pb5 = WordLoads.Load16(bWords, args.BBase, p5 + off, args.WideLoads); pb6 = WordLoads.Load16(bWords, args.BBase, p6 + off, args.WideLoads); pb7 = WordLoads.Load16(bWords, args.BBase, p7 + off, args.WideLoads);
+                pa = LoadOrZero(aWords, args.ABase, a, off);
+                pb0 = WordLoads.Load16(bWords, args.BBase, pEven + off); pb1 = WordLoads.Load16(bWords, args.BBase, p1 + off); pb2 = WordLoads.Load16(bWords, args.BBase, p2 + off); pb3 = WordLoads.Load16(bWords, args.BBase, p3 + off);
+                pb4 = WordLoads.Load16(bWords, args.BBase, p4 + off); pb5 = WordLoads.Load16(bWords, args.BBase, p5 + off); pb6 = WordLoads.Load16(bWords, args.BBase, p6 + off); pb7 = WordLoads.Load16(bWords, args.BBase, p7 + off);
             }
             Slice(aS, bS, aFrag, bFrag, ref c0, ref c1, ref c2, ref c3);
 
@@ -109,9 +109,9 @@ public static class GroupedGemmKernelV4
             if (k0 + 3 * TileK < args.K)
             {
                 off = SliceOffset(s0, k0 / TileK + 3, slices, chunk);
-                qa = LoadOrZero(aWords, args.ABase, a, off, args.WideLoads);
-                qb0 = WordLoads.Load16(bWords, args.BBase, pEven + off, args.WideLoads); qb1 = WordLoads.Load16(bWords, args.BBase, p1 + off, args.WideLoads); qb2 = WordLoads.Load16(bWords, args.BBase, p2 + off, args.WideLoads); qb3 = WordLoads.Load16(bWords, args.BBase, p3 + off, args.WideLoads);
-                qb4 = WordLoads.Load16(bWords, args.BBase, p4 + off, args.WideLoads); qb5 = WordLoads.Load16(bWords, args.BBase, p5 + off, args.WideLoads); qb6 = WordLoads.Load16(bWords, args.BBase, p6 + off, args.WideLoads); qb7 = WordLoads.Load16(bWords, args.BBase, p7 + off, args.WideLoads);
+                qa = LoadOrZero(aWords, args.ABase, a, off);
+                qb0 = WordLoads.Load16(bWords, args.BBase, pEven + off); qb1 = WordLoads.Load16(bWords, args.BBase, p1 + off); qb2 = WordLoads.Load16(bWords, args.BBase, p2 + off); qb3 = WordLoads.Load16(bWords, args.BBase, p3 + off);
+                qb4 = WordLoads.Load16(bWords, args.BBase, p4 + off); qb5 = WordLoads.Load16(bWords, args.BBase, p5 + off); qb6 = WordLoads.Load16(bWords, args.BBase, p6 + off); qb7 = WordLoads.Load16(bWords, args.BBase, p7 + off);
             }
             Slice(aS, bS, aFrag, bFrag, ref c0, ref c1, ref c2, ref c3);
         }
@@ -166,8 +166,8 @@ public static class GroupedGemmKernelV4
         return (ulong)(s * TileK * 2 + chunk * 16);
     }
 
-    private static U4 LoadOrZero(ArrayView<ulong> aWords, ulong aBase, ulong rowAddress, ulong offset, int wide) =>
-        rowAddress == 0 ? default : WordLoads.Load16(aWords, aBase, rowAddress + offset, wide);
+    private static U4 LoadOrZero(ArrayView<ulong> aWords, ulong aBase, ulong rowAddress, ulong offset) =>
+        rowAddress == 0 ? default : WordLoads.Load16(aWords, aBase, rowAddress + offset);
 
     private static void Store(ArrayView<uint> s, int index, U4 v)
     {

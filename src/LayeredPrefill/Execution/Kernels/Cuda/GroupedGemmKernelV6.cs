@@ -72,8 +72,8 @@ public static class GroupedGemmKernelV6
         int slices = kSpan / TileK;
         int s0 = args.RotateK != 0 ? (Grid.IdxX * 13 + Grid.IdxY * 7) % slices : 0;
         ulong off = (ulong)kFirstBytes + GroupedGemmKernelV4.SliceOffset(s0, 0, slices, chunk);
-        U4 ra0 = LoadOrZero(aWords, args.ABase, a0, off, args.WideLoads), ra1 = LoadOrZero(aWords, args.ABase, a1, off, args.WideLoads), ra2 = LoadOrZero(aWords, args.ABase, a2, off, args.WideLoads), ra3 = LoadOrZero(aWords, args.ABase, a3, off, args.WideLoads);
-        U4 rb0 = WordLoads.Load16(bWords, args.BBase, b0 + off, args.WideLoads), rb1 = WordLoads.Load16(bWords, args.BBase, b1 + off, args.WideLoads), rb2 = WordLoads.Load16(bWords, args.BBase, b2 + off, args.WideLoads), rb3 = WordLoads.Load16(bWords, args.BBase, b3 + off, args.WideLoads);
+        U4 ra0 = LoadOrZero(aWords, args.ABase, a0, off), ra1 = LoadOrZero(aWords, args.ABase, a1, off), ra2 = LoadOrZero(aWords, args.ABase, a2, off), ra3 = LoadOrZero(aWords, args.ABase, a3, off);
+        U4 rb0 = WordLoads.Load16(bWords, args.BBase, b0 + off), rb1 = WordLoads.Load16(bWords, args.BBase, b1 + off), rb2 = WordLoads.Load16(bWords, args.BBase, b2 + off), rb3 = WordLoads.Load16(bWords, args.BBase, b3 + off);
 
         Acc4 c0 = default, c1 = default, c2 = default, c3 = default, c4 = default, c5 = default, c6 = default, c7 = default;
         int warp = tid >> 5, lane = tid & 31, g = lane >> 2, tig = lane & 3;
@@ -91,8 +91,8 @@ public static class GroupedGemmKernelV6
             if (k0 + TileK < kSpan)
             {
                 off = (ulong)kFirstBytes + GroupedGemmKernelV4.SliceOffset(s0, k0 / TileK + 1, slices, chunk);
-                ra0 = LoadOrZero(aWords, args.ABase, a0, off, args.WideLoads); ra1 = LoadOrZero(aWords, args.ABase, a1, off, args.WideLoads); ra2 = LoadOrZero(aWords, args.ABase, a2, off, args.WideLoads); ra3 = LoadOrZero(aWords, args.ABase, a3, off, args.WideLoads);
-                rb0 = WordLoads.Load16(bWords, args.BBase, b0 + off, args.WideLoads); rb1 = WordLoads.Load16(bWords, args.BBase, b1 + off, args.WideLoads); rb2 = WordLoads.Load16(bWords, args.BBase, b2 + off, args.WideLoads); rb3 = WordLoads.Load16(bWords, args.BBase, b3 + off, args.WideLoads);
+                ra0 = LoadOrZero(aWords, args.ABase, a0, off); ra1 = LoadOrZero(aWords, args.ABase, a1, off); ra2 = LoadOrZero(aWords, args.ABase, a2, off); ra3 = LoadOrZero(aWords, args.ABase, a3, off);
+                rb0 = WordLoads.Load16(bWords, args.BBase, b0 + off); rb1 = WordLoads.Load16(bWords, args.BBase, b1 + off); rb2 = WordLoads.Load16(bWords, args.BBase, b2 + off); rb3 = WordLoads.Load16(bWords, args.BBase, b3 + off);
             }
             if (warpActive)
             {
@@ -141,8 +141,8 @@ public static class GroupedGemmKernelV6
 
     private static int IntrinsicMin(int a, int b) => a < b ? a : b;
 
-    private static U4 LoadOrZero(ArrayView<ulong> aWords, ulong aBase, ulong rowAddress, ulong offset, int wide) =>
-        rowAddress == 0 ? default : WordLoads.Load16(aWords, aBase, rowAddress + offset, wide);
+    private static U4 LoadOrZero(ArrayView<ulong> aWords, ulong aBase, ulong rowAddress, ulong offset) =>
+        rowAddress == 0 ? default : WordLoads.Load16(aWords, aBase, rowAddress + offset);
 
     private static void Store(ArrayView<uint> s, int index, U4 v)
     {

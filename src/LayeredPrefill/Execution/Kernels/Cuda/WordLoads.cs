@@ -17,15 +17,4 @@ public static class WordLoads
         ulong lo = words[i], hi = words[i + 1];
         return new U4 { X = (uint)lo, Y = (uint)(lo >> 32), Z = (uint)hi, W = (uint)(hi >> 32) };
     }
-
-    /// <summary>16 bytes: one 16-byte load when <paramref name="wide"/> is nonzero, else two 8-byte loads.</summary>
-    public static U4 Load16(ArrayView<ulong> words, ulong viewAddress, ulong address, int wide) =>
-        wide != 0 ? Load16Wide(words, viewAddress, address) : Load16(words, viewAddress, address);
-
-    /// <summary>The same 16 bytes as one load of a 16-byte element (ILGPU emits ld.global.v4.b32 for it).</summary>
-    public static U4 Load16Wide(ArrayView<ulong> words, ulong viewAddress, ulong address)
-    {
-        long i = (long)((address - viewAddress) >> 4);
-        return words.Cast<U4>()[i];
-    }
 }
