@@ -16,17 +16,20 @@ internal static class GpuMoeBenchCommand
         var seed = new Option<int>("--seed") { Description = "Seed of weights and inputs", DefaultValueFactory = _ => 1 };
         var cublas = new Option<bool>("--cublas") { Description = "Also time the cuBLAS baseline", DefaultValueFactory = _ => true };
         var output = new Option<string>("--out") { Description = "JSON results file", DefaultValueFactory = _ => "gpu-moe-bench.json" };
-        var kernel = new Option<int>("--kernel") { Description = "Tile GEMM version: 1 (register-staged) or 2 (cp.async + ldmatrix)", DefaultValueFactory = _ => 2 };
+        var kernel = new Option<int>("--kernel") { Description = "Tile GEMM version: 4 (default: v4 16-row kernel for batches of --v4-min-tokens to --v4-max-tokens, v1 otherwise), 1 (register-staged), 2 (cp.async + ldmatrix), 3 (v1 with 128 of K per stage), 5 (v4, else v5), 6 (v4, else v6 = v1 with view loads)", DefaultValueFactory = _ => CudaMoeLayer.DefaultKernel };
+        var v4Max = new Option<int>("--v4-max-tokens") { Description = "Kernels 4-6: largest batch whose expert GEMMs take the 16-row v4 kernel", DefaultValueFactory = _ => CudaMoeLayer.DefaultV4MaxTokens };
+        var rotate = new Option<bool>("--rotate-k") { Description = "Kernels 4-6: v4/v6 blocks start K at their own slice", DefaultValueFactory = _ => false };
+        var v4Min = new Option<int>("--v4-min-tokens") { Description = "Kernels 4-6: smallest batch whose expert GEMMs take the 16-row v4 kernel", DefaultValueFactory = _ => CudaMoeLayer.DefaultV4MinTokens };
         var grid = new Option<string>("--grid") { Description = "Launch order of the v1 tile GEMM: tiles (tiles of a column block together) or columns (column blocks of a tile together)", DefaultValueFactory = _ => "tiles" };
         var cmd = new Command("gpu-moe-bench", "Check and time one Qwen3-30B-A3B MoE layer with the tensor-core ILGPU kernels");
-        foreach (var o in new Option[] { kernel, grid, tokens, checkTokens, seed, cublas, output }) cmd.Options.Add(o);
+        foreach (var o in new Option[] { kernel, rotate, v4Min, v4Max, grid, tokens, checkTokens, seed, cublas, output }) cmd.Options.Add(o);
         cmd.SetAction(parse =>
         {
             var ts = ParseList(parse.GetValue(tokens)!, "--tokens");
             var cs = ParseList(parse.GetValue(checkTokens)!, "--check-tokens");
             // Refuse an unwritable --out now, not after minutes of GPU work.
             LayeredPrefill.Reporting.AtomicFile.EnsureWritable(parse.GetValue(output)!, "--out");
-            return Run(ts, cs, parse.GetValue(seed), parse.GetValue(cublas), parse.GetValue(output)!, parse.GetValue(kernel), parse.GetValue(grid)!);
+            return Run(ts, cs, parse.GetValue(seed), parse.GetValue(cublas), parse.GetValue(output)!, parse.GetValue(kernel), parse.GetValue(grid)!, parse.GetValue(v4Min), parse.GetValue(v4Max), parse.GetValue(rotate));
         });
         return cmd;
     }
@@ -37,7 +40,7 @@ internal static class GpuMoeBenchCommand
         catch (FormatException) { throw new LayeredPrefill.UserInputException($"{option}: '{text}' is not a comma-separated list of integers"); }
     }
 
-    private static int Run(int[] tokenList, int[] checkList, int seed, bool withCublas, string outPath, int kernelVersion, string grid)
+    private static int Run(int[] tokenList, int[] checkList, int seed, bool withCublas, string outPath, int kernelVersion, string grid, int v4MinTokens, int v4MaxTokens, bool rotateK)
     {
         var shape = MoeShape.Qwen3;
         using var session = CudaSession.Open();
@@ -45,8 +48,8 @@ internal static class GpuMoeBenchCommand
         var k = session.Kernels;
         Console.WriteLine(session.Describe());
         if (grid is not ("columns" or "tiles")) throw new LayeredPrefill.UserInputException($"--grid: '{grid}' is not columns or tiles");
-        var layer = new CudaMoeLayer(k, shape, kernelVersion) { ColumnsFastest = grid == "columns" };
-        Console.WriteLine($"tile GEMM kernel v{kernelVersion}, grid {grid}-first");
+        var layer = new CudaMoeLayer(k, shape, kernelVersion) { ColumnsFastest = grid == "columns", V4MinTokens = v4MinTokens, V4MaxTokens = v4MaxTokens, RotateK = rotateK };
+        Console.WriteLine($"tile GEMM kernel v{kernelVersion}, grid {grid}-first" + (kernelVersion >= 4 ? $", v4 for {v4MinTokens}-{v4MaxTokens} tokens, rotate-k {rotateK}" : ""));
         using var w = new MoeLayerWeights(k, shape, (uint)seed);
         int maxTokens = tokenList.Concat(checkList).Max();
         using var ws = new MoeWorkspace(k, shape, maxTokens);
@@ -116,7 +119,7 @@ internal static class GpuMoeBenchCommand
         }
         var result = new
         {
-            device = session.Describe(), kernel = kernelVersion, grid, date = DateTime.UtcNow.ToString("u"), shape, seed,
+            device = session.Describe(), kernel = kernelVersion, rotate_k = rotateK, v4_min_tokens = v4MinTokens, v4_max_tokens = v4MaxTokens, grid, date = DateTime.UtcNow.ToString("u"), shape, seed,
             checks = checks.Select(c => new { c.Tokens, c.CheckedTokens, c.OutputRelError, c.LogitRelError, c.WeightRelError, c.RoutingOk, c.SortOk, c.AllWritten, c.Bound, c.Passed }),
             timings = rows, nvml = nvml is null ? nvmlWhy : "ok", cublas = blas is null ? blasWhy : blas.LibraryPath,
             method = "synchronised stopwatch over back-to-back calls after 3 warm-up calls; median of batches of ~30 ms; same weights and input each rep (as the peer script)",

@@ -15,26 +15,64 @@ public sealed class CudaMoeLayer
     /// <summary>The layer's shape.</summary>
     public MoeShape Shape { get; }
 
-    /// <summary>1: register-staged tiles; 3: the same with 128 of K per stage; 2: cp.async pipeline into swizzled tiles (both split the router's K at small batches).</summary>
+    /// <summary>1: register-staged tiles; 3: the same with 128 of K per stage; 2: cp.async pipeline into swizzled tiles (both split the router's K at small batches); 4: v1, but the expert GEMMs of batches up to <see cref="V4MaxTokens"/> use 16-row blocks with two K slices in flight; 5: like 4, with larger batches' expert GEMMs on v1's tile with two K slices in flight (v5); 6: like 4, with v6 (v1 with value-form 8-byte loads that stay in flight) for the router and larger batches.</summary>
     public int KernelVersion { get; }
 
+    /// <summary>The default tile GEMM: 4 (v4 for batches of <see cref="DefaultV4MinTokens"/>–<see cref="DefaultV4MaxTokens"/> tokens, v1 otherwise), correct on every check and faster than v1 at T = 8–128.</summary>
+    public const int DefaultKernel = 4;
+
     /// <summary>Binds the kernels to a shape.</summary>
-    public CudaMoeLayer(CudaMoeKernels kernels, MoeShape shape, int kernelVersion = 2)
+    public CudaMoeLayer(CudaMoeKernels kernels, MoeShape shape, int kernelVersion = DefaultKernel)
     {
         _k = kernels;
         Shape = shape.Validate("CUDA MoE layer");
-        if (kernelVersion is not (1 or 2 or 3)) throw new UserInputException($"--kernel: version {kernelVersion} is not 1, 2 or 3");
+        if (kernelVersion is < 1 or > 6) throw new UserInputException($"--kernel: version {kernelVersion} is not 1 to 6");
         KernelVersion = kernelVersion;
     }
 
     /// <summary>Launch order of the v1 tile GEMM: column blocks of one tile together (true) or tiles of one column block together (default; run 6 measured no difference).</summary>
     public bool ColumnsFastest { get; init; }
 
-    private void Gemm(int tiles, int columns, GemmArgs args, MoeWorkspace ws)
+    /// <summary>Kernels 4–6: the largest batch whose expert GEMMs take the 16-row kernel (v4); larger ones take v1 (kernel 4), v5 or v6. Pass 2 on the H200: v4 is 1.2–1.3× faster than v1 at T = 8–128 and 1.5× slower at T = 512 (16-row blocks re-read each expert's weights once per 16 rows).</summary>
+    public int V4MaxTokens { get; init; } = DefaultV4MaxTokens;
+
+    /// <summary>Kernels 4–6: the smallest batch that takes v4; below it too few experts are active to give v4's wide blocks enough of them (T = 1: 96 blocks, 1.6× slower than v1).</summary>
+    public int V4MinTokens { get; init; } = DefaultV4MinTokens;
+
+    /// <summary>Default of <see cref="V4MaxTokens"/> (largest measured batch where v4 won).</summary>
+    public const int DefaultV4MaxTokens = 128;
+    /// <summary>Default of <see cref="V4MinTokens"/>.</summary>
+    public const int DefaultV4MinTokens = 4;
+
+    /// <summary>Kernels 4–6: v4 and v6 blocks walk K from their own starting slice (spreads concurrent reads over the weight rows' offsets).</summary>
+    public bool RotateK { get; init; }
+
+    private void Gemm(int tiles, int columns, GemmArgs args, MoeWorkspace ws, ArrayView<ulong> aWords, ArrayView<ulong> bWords)
     {
-        bool swap = ColumnsFastest && KernelVersion == 1;
+        bool expertGemm = args.Mode != (int)GemmMode.Router;
+        args.RotateK = RotateK ? 1 : 0;
+        if (KernelVersion is 4 or 5 or 6 && expertGemm && args.Tokens <= V4MaxTokens && args.Tokens >= V4MinTokens)
+        {
+            int weightRows = args.Mode == (int)GemmMode.GateUp ? 2 * args.NOut : args.NOut;
+            var config4 = new KernelConfig(new Index2D(tiles * GroupedGemmKernelV4.SubsPerTile, weightRows / GroupedGemmKernelV4.BlockCols), new Index2D(GroupedGemmKernel.Threads, 1));
+            _k.GemmV4(config4, args, ws.TileInfo.View, ws.TileCount.View, ws.SortedSlot.View, ws.TopWeights.View, ws.PerSlot.View, ws.Hidden.View, aWords, bWords);
+            return;
+        }
+        if (KernelVersion == 5 && expertGemm)
+        {
+            _k.GemmV5(new KernelConfig(new Index2D(tiles, columns), new Index2D(GroupedGemmKernel.Threads, 1)), args,
+                ws.TileInfo.View, ws.TileCount.View, ws.SortedSlot.View, ws.TopWeights.View, ws.PerSlot.View, ws.Hidden.View);
+            return;
+        }
+        bool swap = ColumnsFastest && KernelVersion is 1 or 6;
         args.ColumnsFastest = swap ? 1 : 0;
         var config = new KernelConfig(swap ? new Index2D(columns, tiles) : new Index2D(tiles, columns), new Index2D(GroupedGemmKernel.Threads, 1));
+        if (KernelVersion == 6)
+        {
+            _k.GemmV6(config, args, ws.TileInfo.View, ws.TileCount.View, ws.SortedSlot.View, ws.TopWeights.View,
+                args.Mode == (int)GemmMode.Router ? ws.Logits.View : ws.PerSlot.View, ws.Hidden.View, aWords, bWords);
+            return;
+        }
         var kernel = KernelVersion switch { 2 => _k.GemmV2, 3 => _k.GemmV3, _ => _k.Gemm };
         kernel(config, args, ws.TileInfo.View, ws.TileCount.View, ws.SortedSlot.View, ws.TopWeights.View,
             args.Mode == (int)GemmMode.Router ? ws.Logits.View : ws.PerSlot.View, ws.Hidden.View);
@@ -63,7 +101,7 @@ public sealed class CudaMoeLayer
         };
         int splits = RouterSplits(tokens);
         args.KSplits = splits;
-        Gemm((tokens + GroupedGemmKernel.TileRows - 1) / GroupedGemmKernel.TileRows, sh.Experts / GroupedGemmKernel.TileCols * splits, args, ws);
+        Gemm((tokens + GroupedGemmKernel.TileRows - 1) / GroupedGemmKernel.TileRows, sh.Experts / GroupedGemmKernel.TileCols * splits, args, ws, Words(ws.X), Words(w.Router));
         _k.TopK(new KernelConfig((tokens + 3) / 4, 128), ws.Logits.View, tokens, sh.Experts, sh.TopK, splits, ws.TopIds.View, ws.TopWeights.View, ws.Counts.View);
         _k.Scan(new KernelConfig(1, 128), ws.Counts.View, sh.Experts, ws.Offsets.View, ws.Cursors.View, ws.TileInfo.View, ws.TileCount.View);
         _k.Scatter(s, tokens * sh.TopK, ws.TopIds.View, ws.Cursors.View, ws.SortedSlot.View, ws.SlotPosition.View);
@@ -80,13 +118,13 @@ public sealed class CudaMoeLayer
             Mode = (int)GemmMode.GateUp, ABase = Address(ws.X), BBase = Address(w.GateUp), BExpertStrideBytes = 2L * sh.Ffn * sh.Hidden * 2,
             K = sh.Hidden, NOut = sh.Ffn, Tokens = tokens, TopK = sh.TopK, KSplits = 1,
         };
-        Gemm(maxTiles, sh.Ffn / (GroupedGemmKernel.TileCols / 2), gateUp, ws);
+        Gemm(maxTiles, sh.Ffn / (GroupedGemmKernel.TileCols / 2), gateUp, ws, Words(ws.X), Words(w.GateUp));
         var down = new GemmArgs
         {
             Mode = (int)GemmMode.Down, ABase = Address(ws.Hidden), BBase = Address(w.Down), BExpertStrideBytes = (long)sh.Hidden * sh.Ffn * 2,
             K = sh.Ffn, NOut = sh.Hidden, Tokens = tokens, TopK = sh.TopK, KSplits = 1,
         };
-        Gemm(maxTiles, sh.Hidden / GroupedGemmKernel.TileCols, down, ws);
+        Gemm(maxTiles, sh.Hidden / GroupedGemmKernel.TileCols, down, ws, Words(ws.Hidden), Words(w.Down));
         _k.Combine(s, tokens * sh.Hidden, ws.PerSlot.View, sh.Hidden, sh.TopK, ws.Output.View);
     }
 
@@ -96,6 +134,8 @@ public sealed class CudaMoeLayer
         Route(w, ws, tokens);
         Experts(w, ws, tokens);
     }
+
+    private static ArrayView<ulong> Words(MemoryBuffer1D<uint, Stride1D.Dense> buffer) => ((ArrayView<uint>)buffer.View).Cast<ulong>();
 
     internal static ulong Address<T>(MemoryBuffer1D<T, Stride1D.Dense> buffer) where T : unmanaged => (ulong)buffer.NativePtr.ToInt64();
 }

@@ -42,6 +42,17 @@ public static class Ptx
         return new U4 { X = x.Value, Y = y.Value, Z = z.Value, W = w.Value };
     }
 
+    /// <summary>16 bytes as two 8-byte read-only loads through the value form of Emit, whose result lands in a register.</summary>
+    /// <remarks>Load16's EmitRef passes its four outputs through a local slot, and the store to that slot right after the load
+    /// makes the thread wait for the data before it issues its next load (run 1 of pass 2: one LDL/STL per LDG.128 in v1's SASS),
+    /// so only one load per thread was ever in flight. These loads stay in flight until first use.</remarks>
+    public static U4 Load16Split(ulong address)
+    {
+        CudaAsm.Emit("ld.global.nc.u64 %0, [%1];", out ulong lo, address);
+        CudaAsm.Emit("ld.global.nc.u64 %0, [%1+8];", out ulong hi, address);
+        return new U4 { X = (uint)lo, Y = (uint)(lo >> 32), Z = (uint)hi, W = (uint)(hi >> 32) };
+    }
+
     /// <summary>Shared-space address (32-bit) of the kernel's first shared allocation, ILGPU's <c>__shared_alloca0</c>.</summary>
     /// <remarks>ILGPU 1.5 cannot hand a shared view's address to inline PTX, so the kernel that uses this makes exactly one shared allocation; the PTX dump and the GPU check confirm the name.</remarks>
     public static uint FirstSharedAddress()
