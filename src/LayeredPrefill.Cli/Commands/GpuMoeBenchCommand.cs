@@ -16,10 +16,10 @@ internal static class GpuMoeBenchCommand
         var seed = new Option<int>("--seed") { Description = "Seed of weights and inputs", DefaultValueFactory = _ => 1 };
         var cublas = new Option<bool>("--cublas") { Description = "Also time the cuBLAS baseline", DefaultValueFactory = _ => true };
         var output = new Option<string>("--out") { Description = "JSON results file", DefaultValueFactory = _ => "gpu-moe-bench.json" };
-        var kernel = new Option<int>("--kernel") { Description = "Tile GEMM version: 4 (default: v4 16-row kernel for batches of --v4-min-tokens to --v4-max-tokens, v1 otherwise), 1 (register-staged), 2 (cp.async + ldmatrix), 3 (v1 with 128 of K per stage), 5 (v4, else v5), 6 (v4, else v6 = v1 with view loads)", DefaultValueFactory = _ => CudaMoeLayer.DefaultKernel };
-        var v4Max = new Option<int>("--v4-max-tokens") { Description = "Kernels 4-6: largest batch whose expert GEMMs take the 16-row v4 kernel", DefaultValueFactory = _ => CudaMoeLayer.DefaultV4MaxTokens };
-        var rotate = new Option<bool>("--rotate-k") { Description = "Kernels 4-6: v4/v6 blocks start K at their own slice", DefaultValueFactory = _ => false };
-        var v4Min = new Option<int>("--v4-min-tokens") { Description = "Kernels 4-6: smallest batch whose expert GEMMs take the 16-row v4 kernel", DefaultValueFactory = _ => CudaMoeLayer.DefaultV4MinTokens };
+        var kernel = new Option<int>("--kernel") { Description = "Tile GEMM version: 4 (default: v4 16-row kernel for batches of --v4-min-tokens to --v4-max-tokens, v1 otherwise), 1 (register-staged v1 for every GEMM)", DefaultValueFactory = _ => CudaMoeLayer.DefaultKernel };
+        var v4Max = new Option<int>("--v4-max-tokens") { Description = "Kernel 4: largest batch whose expert GEMMs take the 16-row v4 kernel", DefaultValueFactory = _ => CudaMoeLayer.DefaultV4MaxTokens };
+        var rotate = new Option<bool>("--rotate-k") { Description = "Kernel 4: v4 blocks start K at their own slice", DefaultValueFactory = _ => false };
+        var v4Min = new Option<int>("--v4-min-tokens") { Description = "Kernel 4: smallest batch whose expert GEMMs take the 16-row v4 kernel", DefaultValueFactory = _ => CudaMoeLayer.DefaultV4MinTokens };
         var grid = new Option<string>("--grid") { Description = "Launch order of the v1 tile GEMM: tiles (tiles of a column block together) or columns (column blocks of a tile together)", DefaultValueFactory = _ => "tiles" };
         var cmd = new Command("gpu-moe-bench", "Check and time one Qwen3-30B-A3B MoE layer with the tensor-core ILGPU kernels");
         foreach (var o in new Option[] { kernel, rotate, v4Min, v4Max, grid, tokens, checkTokens, seed, cublas, output }) cmd.Options.Add(o);

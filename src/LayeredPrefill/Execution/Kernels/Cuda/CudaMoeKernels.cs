@@ -11,11 +11,7 @@ public sealed class CudaMoeKernels
     public CudaAccelerator Accelerator { get; }
 
     internal readonly Action<KernelConfig, GemmArgs, ArrayView<int>, ArrayView<int>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<uint>> Gemm;
-    internal readonly Action<KernelConfig, GemmArgs, ArrayView<int>, ArrayView<int>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<uint>> GemmV2;
-    internal readonly Action<KernelConfig, GemmArgs, ArrayView<int>, ArrayView<int>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<uint>> GemmV3;
     internal readonly Action<KernelConfig, GemmArgs, ArrayView<int>, ArrayView<int>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<uint>, ArrayView<ulong>, ArrayView<ulong>> GemmV4;
-    internal readonly Action<KernelConfig, GemmArgs, ArrayView<int>, ArrayView<int>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<uint>> GemmV5;
-    internal readonly Action<KernelConfig, GemmArgs, ArrayView<int>, ArrayView<int>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<uint>, ArrayView<ulong>, ArrayView<ulong>> GemmV6;
     internal readonly Action<KernelConfig, ArrayView<float>, int, int, int, int, ArrayView<int>, ArrayView<float>, ArrayView<int>> TopK;
     internal readonly Action<KernelConfig, ArrayView<int>, int, ArrayView<int>, ArrayView<int>, ArrayView<int>, ArrayView<int>> Scan;
     internal readonly Action<AcceleratorStream, Index1D, ArrayView<int>, ArrayView<int>, ArrayView<int>, ArrayView<int>> Scatter;
@@ -28,11 +24,7 @@ public sealed class CudaMoeKernels
     {
         Accelerator = accelerator;
         Gemm = accelerator.LoadStreamKernel<GemmArgs, ArrayView<int>, ArrayView<int>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<uint>>(GroupedGemmKernel.Kernel);
-        GemmV2 = accelerator.LoadStreamKernel<GemmArgs, ArrayView<int>, ArrayView<int>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<uint>>(GroupedGemmKernelV2.Kernel);
-        GemmV3 = accelerator.LoadStreamKernel<GemmArgs, ArrayView<int>, ArrayView<int>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<uint>>(GroupedGemmKernelV3.Kernel);
         GemmV4 = accelerator.LoadStreamKernel<GemmArgs, ArrayView<int>, ArrayView<int>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<uint>, ArrayView<ulong>, ArrayView<ulong>>(GroupedGemmKernelV4.Kernel);
-        GemmV5 = accelerator.LoadStreamKernel<GemmArgs, ArrayView<int>, ArrayView<int>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<uint>>(GroupedGemmKernelV5.Kernel);
-        GemmV6 = accelerator.LoadStreamKernel<GemmArgs, ArrayView<int>, ArrayView<int>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<uint>, ArrayView<ulong>, ArrayView<ulong>>(GroupedGemmKernelV6.Kernel);
         TopK = accelerator.LoadStreamKernel<ArrayView<float>, int, int, int, int, ArrayView<int>, ArrayView<float>, ArrayView<int>>(RoutingKernels.TopK);
         Scan = accelerator.LoadStreamKernel<ArrayView<int>, int, ArrayView<int>, ArrayView<int>, ArrayView<int>, ArrayView<int>>(RoutingKernels.Scan);
         Scatter = accelerator.LoadAutoGroupedKernel<Index1D, ArrayView<int>, ArrayView<int>, ArrayView<int>, ArrayView<int>>(RoutingKernels.Scatter);

@@ -15,7 +15,11 @@ public sealed class CudaMoeLayer
     /// <summary>The layer's shape.</summary>
     public MoeShape Shape { get; }
 
-    /// <summary>1: register-staged tiles; 3: the same with 128 of K per stage; 2: cp.async pipeline into swizzled tiles (both split the router's K at small batches); 4: v1, but the expert GEMMs of batches up to <see cref="V4MaxTokens"/> use 16-row blocks with two K slices in flight; 5: like 4, with larger batches' expert GEMMs on v1's tile with two K slices in flight (v5); 6: like 4, with v6 (v1 with value-form 8-byte loads that stay in flight) for the router and larger batches.</summary>
+    /// <summary>
+    /// 1: register-staged tiles (splits the router's K at small batches); 4: v1, but the expert GEMMs of batches of
+    /// <see cref="V4MinTokens"/>–<see cref="V4MaxTokens"/> tokens use 16-row blocks with two K slices in flight.
+    /// (Versions 2, 3, 5 and 6 were measured slower on the H200 and removed; results/gpu/README.md keeps their numbers.)
+    /// </summary>
     public int KernelVersion { get; }
 
     /// <summary>The default tile GEMM: 4 (v4 for batches of <see cref="DefaultV4MinTokens"/>–<see cref="DefaultV4MaxTokens"/> tokens, v1 otherwise), correct on every check and faster than v1 at T = 8–128.</summary>
@@ -26,17 +30,17 @@ public sealed class CudaMoeLayer
     {
         _k = kernels;
         Shape = shape.Validate("CUDA MoE layer");
-        if (kernelVersion is < 1 or > 6) throw new UserInputException($"--kernel: version {kernelVersion} is not 1 to 6");
+        if (kernelVersion is not (1 or 4)) throw new UserInputException($"--kernel: version {kernelVersion} is not 1 or 4");
         KernelVersion = kernelVersion;
     }
 
     /// <summary>Launch order of the v1 tile GEMM: column blocks of one tile together (true) or tiles of one column block together (default; run 6 measured no difference).</summary>
     public bool ColumnsFastest { get; init; }
 
-    /// <summary>Kernels 4–6: the largest batch whose expert GEMMs take the 16-row kernel (v4); larger ones take v1 (kernel 4), v5 or v6. Pass 2 on the H200: v4 is 1.2–1.3× faster than v1 at T = 8–128 and 1.5× slower at T = 512 (16-row blocks re-read each expert's weights once per 16 rows).</summary>
+    /// <summary>Kernel 4: the largest batch whose expert GEMMs take the 16-row kernel (v4); larger ones take v1. Pass 2 on the H200: v4 is 1.2–1.3× faster than v1 at T = 8–128 and 1.5× slower at T = 512 (16-row blocks re-read each expert's weights once per 16 rows).</summary>
     public int V4MaxTokens { get; init; } = DefaultV4MaxTokens;
 
-    /// <summary>Kernels 4–6: the smallest batch that takes v4; below it too few experts are active to give v4's wide blocks enough of them (T = 1: 96 blocks, 1.6× slower than v1).</summary>
+    /// <summary>Kernel 4: the smallest batch that takes v4; below it too few experts are active to give v4's wide blocks enough of them (T = 1: 96 blocks, 1.6× slower than v1).</summary>
     public int V4MinTokens { get; init; } = DefaultV4MinTokens;
 
     /// <summary>Default of <see cref="V4MaxTokens"/> (largest measured batch where v4 won).</summary>
@@ -44,37 +48,24 @@ public sealed class CudaMoeLayer
     /// <summary>Default of <see cref="V4MinTokens"/>.</summary>
     public const int DefaultV4MinTokens = 4;
 
-    /// <summary>Kernels 4–6: v4 and v6 blocks walk K from their own starting slice (spreads concurrent reads over the weight rows' offsets).</summary>
+    /// <summary>Kernel 4: v4 blocks walk K from their own starting slice (spreads concurrent reads over the weight rows' offsets).</summary>
     public bool RotateK { get; init; }
 
     private void Gemm(int tiles, int columns, GemmArgs args, MoeWorkspace ws, ArrayView<ulong> aWords, ArrayView<ulong> bWords)
     {
         bool expertGemm = args.Mode != (int)GemmMode.Router;
         args.RotateK = RotateK ? 1 : 0;
-        if (KernelVersion is 4 or 5 or 6 && expertGemm && args.Tokens <= V4MaxTokens && args.Tokens >= V4MinTokens)
+        if (KernelVersion == 4 && expertGemm && args.Tokens <= V4MaxTokens && args.Tokens >= V4MinTokens)
         {
             int weightRows = args.Mode == (int)GemmMode.GateUp ? 2 * args.NOut : args.NOut;
             var config4 = new KernelConfig(new Index2D(tiles * GroupedGemmKernelV4.SubsPerTile, weightRows / GroupedGemmKernelV4.BlockCols), new Index2D(GroupedGemmKernel.Threads, 1));
             _k.GemmV4(config4, args, ws.TileInfo.View, ws.TileCount.View, ws.SortedSlot.View, ws.TopWeights.View, ws.PerSlot.View, ws.Hidden.View, aWords, bWords);
             return;
         }
-        if (KernelVersion == 5 && expertGemm)
-        {
-            _k.GemmV5(new KernelConfig(new Index2D(tiles, columns), new Index2D(GroupedGemmKernel.Threads, 1)), args,
-                ws.TileInfo.View, ws.TileCount.View, ws.SortedSlot.View, ws.TopWeights.View, ws.PerSlot.View, ws.Hidden.View);
-            return;
-        }
-        bool swap = ColumnsFastest && KernelVersion is 1 or 6;
+        bool swap = ColumnsFastest && KernelVersion == 1;
         args.ColumnsFastest = swap ? 1 : 0;
         var config = new KernelConfig(swap ? new Index2D(columns, tiles) : new Index2D(tiles, columns), new Index2D(GroupedGemmKernel.Threads, 1));
-        if (KernelVersion == 6)
-        {
-            _k.GemmV6(config, args, ws.TileInfo.View, ws.TileCount.View, ws.SortedSlot.View, ws.TopWeights.View,
-                args.Mode == (int)GemmMode.Router ? ws.Logits.View : ws.PerSlot.View, ws.Hidden.View, aWords, bWords);
-            return;
-        }
-        var kernel = KernelVersion switch { 2 => _k.GemmV2, 3 => _k.GemmV3, _ => _k.Gemm };
-        kernel(config, args, ws.TileInfo.View, ws.TileCount.View, ws.SortedSlot.View, ws.TopWeights.View,
+        _k.Gemm(config, args, ws.TileInfo.View, ws.TileCount.View, ws.SortedSlot.View, ws.TopWeights.View,
             args.Mode == (int)GemmMode.Router ? ws.Logits.View : ws.PerSlot.View, ws.Hidden.View);
     }
 
@@ -83,7 +74,7 @@ public sealed class CudaMoeLayer
     {
         int blocks = (tokens + GroupedGemmKernel.TileRows - 1) / GroupedGemmKernel.TileRows * (Shape.Experts / GroupedGemmKernel.TileCols);
         int splits = 1;
-        while (splits < MoeWorkspace.MaxRouterSplits && blocks * splits * 2 <= 264 && Shape.Hidden / (splits * 2) % GroupedGemmKernelV3.StageK == 0)
+        while (splits < MoeWorkspace.MaxRouterSplits && blocks * splits * 2 <= 264 && Shape.Hidden / (splits * 2) % MoeShape.KMultiple == 0)
             splits *= 2;
         return splits;
     }

@@ -3,6 +3,9 @@ namespace LayeredPrefill.Execution.Kernels.Cuda;
 /// <summary>The shape of one routed-MoE layer as the CUDA kernels see it (bf16 weights).</summary>
 public sealed record MoeShape(int Hidden, int Experts, int Ffn, int TopK)
 {
+    /// <summary>Hidden and FFN sizes (and router K splits) must be multiples of this: two 64-wide K slices of the tile GEMMs.</summary>
+    public const int KMultiple = 2 * GroupedGemmKernel.TileK;
+
     /// <summary>Qwen3-30B-A3B: hidden 2048, 128 experts, FFN 768, top-8.</summary>
     public static MoeShape Qwen3 { get; } = new(2048, 128, 768, 8);
 
@@ -19,8 +22,8 @@ public sealed record MoeShape(int Hidden, int Experts, int Ffn, int TopK)
     public MoeShape Validate(string where)
     {
         void Require(bool ok, string what) { if (!ok) throw new UserInputException($"{where}: {what}"); }
-        Require(Hidden > 0 && Hidden % GroupedGemmKernelV3.StageK == 0, $"hidden size {Hidden} must be a positive multiple of 128");
-        Require(Ffn > 0 && Ffn % GroupedGemmKernelV3.StageK == 0, $"expert FFN size {Ffn} must be a positive multiple of 128");
+        Require(Hidden > 0 && Hidden % KMultiple == 0, $"hidden size {Hidden} must be a positive multiple of 128");
+        Require(Ffn > 0 && Ffn % KMultiple == 0, $"expert FFN size {Ffn} must be a positive multiple of 128");
         Require(Experts > 0 && Experts <= 128 && Experts % GroupedGemmKernel.TileCols == 0, $"experts {Experts} must be 64 or 128");
         Require(TopK > 0 && TopK <= 32 && TopK <= Experts, $"top-k {TopK} must be in 1..32 and at most the experts");
         return this;

@@ -27,11 +27,7 @@ public static class PtxDump
             result[name] = compiled.PTXAssembly;
         }
         Add("grouped_gemm", (Action<GemmArgs, ArrayView<int>, ArrayView<int>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<uint>>)GroupedGemmKernel.Kernel, true);
-        Add("grouped_gemm_v2", (Action<GemmArgs, ArrayView<int>, ArrayView<int>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<uint>>)GroupedGemmKernelV2.Kernel, true);
-        Add("grouped_gemm_v3", (Action<GemmArgs, ArrayView<int>, ArrayView<int>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<uint>>)GroupedGemmKernelV3.Kernel, true);
         Add("grouped_gemm_v4", (Action<GemmArgs, ArrayView<int>, ArrayView<int>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<uint>, ArrayView<ulong>, ArrayView<ulong>>)GroupedGemmKernelV4.Kernel, true);
-        Add("grouped_gemm_v5", (Action<GemmArgs, ArrayView<int>, ArrayView<int>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<uint>>)GroupedGemmKernelV5.Kernel, true);
-        Add("grouped_gemm_v6", (Action<GemmArgs, ArrayView<int>, ArrayView<int>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<uint>, ArrayView<ulong>, ArrayView<ulong>>)GroupedGemmKernelV6.Kernel, true);
         Add("topk", (Action<ArrayView<float>, int, int, int, int, ArrayView<int>, ArrayView<float>, ArrayView<int>>)RoutingKernels.TopK, true);
         Add("scan", (Action<ArrayView<int>, int, ArrayView<int>, ArrayView<int>, ArrayView<int>, ArrayView<int>>)RoutingKernels.Scan, true);
         Add("scatter", (Action<Index1D, ArrayView<int>, ArrayView<int>, ArrayView<int>, ArrayView<int>>)RoutingKernels.Scatter, false);
