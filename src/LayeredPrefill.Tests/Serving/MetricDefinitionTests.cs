@@ -49,4 +49,15 @@ public class MetricDefinitionTests
         Assert.Equal(0.5, m.SloAttainment);
         Assert.Equal(1, m.Completed);
     }
+
+    [Fact]
+    public void Unmeasured_energy_is_unknown_not_zero()
+    {
+        var r = new RequestTimeline(0, 0, 5, 2, 0, [0.1, 0.2], 0.2, 0, false);
+        var m = ServingMetrics.From(Run(r), new Slo(1, 1));
+        Assert.True(double.IsNaN(m.EnergyJoules));
+        Assert.True(double.IsNaN(m.EnergyPerTokenJoules));
+        var withIdle = ServingMetrics.From(Run(r) with { IdleEnergyJoules = 7 }, new Slo(1, 1));
+        Assert.Equal(7.0 / 7, withIdle.EnergyPerTokenJoules, 12);   // 5 prompt + 2 output tokens
+    }
 }

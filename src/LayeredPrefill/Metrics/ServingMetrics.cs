@@ -55,7 +55,8 @@ public sealed record ServingMetrics(
         int met = served.Count(slo.IsMetBy);
 
         var traffic = run.TotalTraffic;
-        double energy = run.TotalEnergyJoules;
+        // An executor that measures no energy (real kernels on a CPU) reports 0 J: say "unknown", not "free".
+        double energy = run.TotalEnergyJoules > 0 ? run.TotalEnergyJoules : double.NaN;
         return new ServingMetrics(
             Requests: run.Requests.Count,
             Completed: completed.Length,
