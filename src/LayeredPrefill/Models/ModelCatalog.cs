@@ -40,20 +40,21 @@ public static class ModelCatalog
     public static IReadOnlyList<MoeModel> All { get; } = Presets;
 
     /// <summary>The preset called <paramref name="name"/> (case-insensitive); an unknown name is a user error listing the valid ones.</summary>
-    public static MoeModel Get(string name)
+    /// <param name="where">The option or file field that named it, for the message.</param>
+    public static MoeModel Get(string name, string where = "--model")
     {
         string key = (name ?? "").Trim();
         return Presets.FirstOrDefault(m => string.Equals(m.Name, key, StringComparison.OrdinalIgnoreCase))
-            ?? throw new UserInputException($"--model: unknown model '{name}' (valid: {string.Join(", ", Names)}; or pass a config.json path)");
+            ?? throw new UserInputException($"{where}: unknown model '{name}' (valid: {string.Join(", ", Names)}; or pass a config.json path)");
     }
 
     /// <summary>The preset <paramref name="nameOrPath"/> names, else the Hugging Face config.json at that path.</summary>
-    public static MoeModel GetOrReadConfig(string nameOrPath)
+    public static MoeModel GetOrReadConfig(string nameOrPath, string where = "--model")
     {
         string key = (nameOrPath ?? "").Trim();
-        if (Names.Contains(key, StringComparer.OrdinalIgnoreCase)) return Get(key);
+        if (Names.Contains(key, StringComparer.OrdinalIgnoreCase)) return Get(key, where);
         if (File.Exists(key)) return HfConfigReader.ReadFile(key);
-        return Get(key); // reports the valid names
+        return Get(key, where); // reports the valid names
     }
 
     /// <summary>

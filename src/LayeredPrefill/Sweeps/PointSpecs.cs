@@ -22,7 +22,7 @@ public sealed class PointSpecs(SweepDefinition definition)
     }
 
     /// <summary>The model called <paramref name="name"/>.</summary>
-    public MoeModel Model(string name) => _models.GetOrAdd(name, n => ModelCatalog.GetOrReadConfig(n).Validate("models"));
+    public MoeModel Model(string name) => _models.GetOrAdd(name, n => ModelCatalog.GetOrReadConfig(n, "--models").Validate("--models"));
 
     /// <summary>The trace called <paramref name="name"/>.</summary>
     public Trace Trace(string name) => _traces.GetOrAdd(name, TraceCatalog.LoadNameOrFile);
