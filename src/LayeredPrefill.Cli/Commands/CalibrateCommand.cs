@@ -14,7 +14,7 @@ internal static class CalibrateCommand
         var output = new Option<string>("--out") { Description = "DeviceProfile JSON to write (default results/devices/<h100|h200>.json)", DefaultValueFactory = _ => "" };
         var details = new Option<string>("--details") { Description = "JSON with every measured point and the fit errors", DefaultValueFactory = _ => "calibration-details.json" };
         var seed = new Option<int>("--seed") { Description = "Seed", DefaultValueFactory = _ => 3 };
-        var kernel = new Option<int>("--kernel") { Description = "Tile GEMM version: 4 (default: v4 16-row kernel for batches of --v4-min-tokens to --v4-max-tokens, v1 otherwise), 1 (register-staged v1 for every GEMM)", DefaultValueFactory = _ => CudaMoeLayer.DefaultKernel };
+        var kernel = GpuKernelOption.Create();
         var cmd = new Command("calibrate", "Measure op times on the GPU and fit a DeviceProfile (held-out shapes report the error)");
         foreach (var o in new Option[] { kernel, output, details, seed }) cmd.Options.Add(o);
         cmd.SetAction(parse => Run(parse.GetValue(output)!, parse.GetValue(details)!, parse.GetValue(seed), parse.GetValue(kernel)));

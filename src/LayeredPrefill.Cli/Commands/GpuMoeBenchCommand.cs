@@ -16,7 +16,7 @@ internal static class GpuMoeBenchCommand
         var seed = new Option<int>("--seed") { Description = "Seed of weights and inputs", DefaultValueFactory = _ => 1 };
         var cublas = new Option<bool>("--cublas") { Description = "Also time the cuBLAS baseline", DefaultValueFactory = _ => true };
         var output = new Option<string>("--out") { Description = "JSON results file", DefaultValueFactory = _ => "gpu-moe-bench.json" };
-        var kernel = new Option<int>("--kernel") { Description = "Tile GEMM version: 4 (default: v4 16-row kernel for batches of --v4-min-tokens to --v4-max-tokens, v1 otherwise), 1 (register-staged v1 for every GEMM)", DefaultValueFactory = _ => CudaMoeLayer.DefaultKernel };
+        var kernel = GpuKernelOption.Create();
         var v4Max = new Option<int>("--v4-max-tokens") { Description = "Kernel 4: largest batch whose expert GEMMs take the 16-row v4 kernel", DefaultValueFactory = _ => CudaMoeLayer.DefaultV4MaxTokens };
         var rotate = new Option<bool>("--rotate-k") { Description = "Kernel 4: v4 blocks start K at their own slice", DefaultValueFactory = _ => false };
         var v4Min = new Option<int>("--v4-min-tokens") { Description = "Kernel 4: smallest batch whose expert GEMMs take the 16-row v4 kernel", DefaultValueFactory = _ => CudaMoeLayer.DefaultV4MinTokens };

@@ -18,7 +18,7 @@ internal static class GpuServeMoeCommand
         var profile = new Option<string>("--profile") { Description = "chunked|layered: run one iteration of that policy between cuProfilerStart/Stop (for ncu) and exit", DefaultValueFactory = _ => "" };
         var seed = new Option<int>("--seed") { Description = "Seed", DefaultValueFactory = _ => 7 };
         var output = new Option<string>("--out") { Description = "JSON results file", DefaultValueFactory = _ => "gpu-serve-moe.json" };
-        var kernel = new Option<int>("--kernel") { Description = "Tile GEMM version: 4 (default: v4 16-row kernel for batches of --v4-min-tokens to --v4-max-tokens, v1 otherwise), 1 (register-staged v1 for every GEMM)", DefaultValueFactory = _ => CudaMoeLayer.DefaultKernel };
+        var kernel = GpuKernelOption.Create();
         var cmd = new Command("gpu-serve-moe", "Chunked vs layered prefill at the MoE level on the GPU: TTFT, iteration times, decode ITL, expert bytes, J/token");
         foreach (var o in new Option[] { kernel, layers, prompt, chunk, groups, decodes, repeats, profile, seed, output }) cmd.Options.Add(o);
         cmd.SetAction(parse =>
