@@ -12,6 +12,7 @@ public sealed class CudaMoeKernels
 
     internal readonly Action<KernelConfig, GemmArgs, ArrayView<int>, ArrayView<int>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<uint>> Gemm;
     internal readonly Action<KernelConfig, GemmArgs, ArrayView<int>, ArrayView<int>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<uint>, ArrayView<ulong>, ArrayView<ulong>> GemmV4;
+    internal readonly Action<KernelConfig, GemmArgs, ArrayView<int>, ArrayView<int>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<uint>, ArrayView<U4>, ArrayView<U4>> GemmV7;
     internal readonly Action<KernelConfig, ArrayView<float>, int, int, int, int, ArrayView<int>, ArrayView<float>, ArrayView<int>> TopK;
     internal readonly Action<KernelConfig, ArrayView<int>, int, ArrayView<int>, ArrayView<int>, ArrayView<int>, ArrayView<int>> Scan;
     internal readonly Action<AcceleratorStream, Index1D, ArrayView<int>, ArrayView<int>, ArrayView<int>, ArrayView<int>> Scatter;
@@ -25,6 +26,7 @@ public sealed class CudaMoeKernels
         Accelerator = accelerator;
         Gemm = accelerator.LoadStreamKernel<GemmArgs, ArrayView<int>, ArrayView<int>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<uint>>(GroupedGemmKernel.Kernel);
         GemmV4 = accelerator.LoadStreamKernel<GemmArgs, ArrayView<int>, ArrayView<int>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<uint>, ArrayView<ulong>, ArrayView<ulong>>(GroupedGemmKernelV4.Kernel);
+        GemmV7 = accelerator.LoadStreamKernel<GemmArgs, ArrayView<int>, ArrayView<int>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<uint>, ArrayView<U4>, ArrayView<U4>>(GroupedGemmKernelV7.Kernel);
         TopK = accelerator.LoadStreamKernel<ArrayView<float>, int, int, int, int, ArrayView<int>, ArrayView<float>, ArrayView<int>>(RoutingKernels.TopK);
         Scan = accelerator.LoadStreamKernel<ArrayView<int>, int, ArrayView<int>, ArrayView<int>, ArrayView<int>, ArrayView<int>>(RoutingKernels.Scan);
         Scatter = accelerator.LoadAutoGroupedKernel<Index1D, ArrayView<int>, ArrayView<int>, ArrayView<int>, ArrayView<int>>(RoutingKernels.Scatter);

@@ -17,7 +17,9 @@ public sealed class CudaMoeLayer
 
     /// <summary>
     /// 1: register-staged tiles (splits the router's K at small batches); 4: v1, but the expert GEMMs of batches of
-    /// <see cref="V4MinTokens"/>–<see cref="V4MaxTokens"/> tokens use 16-row blocks with two K slices in flight.
+    /// <see cref="V4MinTokens"/>–<see cref="V4MaxTokens"/> tokens use 16-row blocks with two K slices in flight;
+    /// 7: as 4, and the expert GEMMs of batches of at least <see cref="V7MinTokens"/> tokens use v7 (32×64 warp tiles,
+    /// double-buffered shared memory, one barrier per slice).
     /// (Versions 2, 3, 5 and 6 were measured slower on the H200 and removed; results/gpu/README.md keeps their numbers.)
     /// </summary>
     public int KernelVersion { get; }
@@ -30,7 +32,7 @@ public sealed class CudaMoeLayer
     {
         _k = kernels;
         Shape = shape.Validate("CUDA MoE layer");
-        if (kernelVersion is not (1 or 4)) throw new UserInputException($"--kernel: version {kernelVersion} is not 1 or 4");
+        if (kernelVersion is not (1 or 4 or 7)) throw new UserInputException($"--kernel: version {kernelVersion} is not 1, 4 or 7");
         KernelVersion = kernelVersion;
     }
 
@@ -48,6 +50,15 @@ public sealed class CudaMoeLayer
     /// <summary>Default of <see cref="V4MinTokens"/>.</summary>
     public const int DefaultV4MinTokens = 4;
 
+    /// <summary>Kernel 7: the smallest batch whose expert GEMMs take v7 (it wins over v4 for these batches).</summary>
+    public int V7MinTokens { get; init; } = DefaultV7MinTokens;
+
+    /// <summary>Default of <see cref="V7MinTokens"/>.</summary>
+    public const int DefaultV7MinTokens = 256;
+
+    /// <summary>Kernels 4 and 7: v4 and v7 prefetch the K slice this many slices beyond their register stages into L2 (0 = off).</summary>
+    public int PrefetchSlices { get; init; }
+
     /// <summary>Kernel 4: v4 blocks walk K from their own starting slice (spreads concurrent reads over the weight rows' offsets).</summary>
     public bool RotateK { get; init; }
 
@@ -55,7 +66,16 @@ public sealed class CudaMoeLayer
     {
         bool expertGemm = args.Mode != (int)GemmMode.Router;
         args.RotateK = RotateK ? 1 : 0;
-        if (KernelVersion == 4 && expertGemm && args.Tokens <= V4MaxTokens && args.Tokens >= V4MinTokens)
+        args.PrefetchSlices = PrefetchSlices;
+        if (KernelVersion == 7 && expertGemm && args.Tokens >= V7MinTokens && V7IndicesFit(Shape, args.Tokens))
+        {
+            int weightRows = args.Mode == (int)GemmMode.GateUp ? 2 * args.NOut : args.NOut;
+            var config7 = new KernelConfig(new Index2D(tiles, weightRows / GroupedGemmKernelV7.BlockCols), new Index2D(GroupedGemmKernel.Threads, 1));
+            _k.GemmV7(config7, args, ws.TileInfo.View, ws.TileCount.View, ws.SortedSlot.View, ws.TopWeights.View, ws.PerSlot.View, ws.Hidden.View,
+                aWords.Cast<U4>(), bWords.Cast<U4>());
+            return;
+        }
+        if (KernelVersion >= 4 && expertGemm && args.Tokens <= V4MaxTokens && args.Tokens >= V4MinTokens)
         {
             int weightRows = args.Mode == (int)GemmMode.GateUp ? 2 * args.NOut : args.NOut;
             var config4 = new KernelConfig(new Index2D(tiles * GroupedGemmKernelV4.SubsPerTile, weightRows / GroupedGemmKernelV4.BlockCols), new Index2D(GroupedGemmKernel.Threads, 1));
@@ -68,6 +88,10 @@ public sealed class CudaMoeLayer
         _k.Gemm(config, args, ws.TileInfo.View, ws.TileCount.View, ws.SortedSlot.View, ws.TopWeights.View,
             args.Mode == (int)GemmMode.Router ? ws.Logits.View : ws.PerSlot.View, ws.Hidden.View);
     }
+
+    /// <summary>v7 indexes A and B in 32-bit counts of 16-byte chunks; larger layers fall back to v1.</summary>
+    internal static bool V7IndicesFit(MoeShape shape, int tokens) =>
+        (long)shape.Experts * shape.ExpertBytes / 16 < int.MaxValue && (long)tokens * shape.TopK * Math.Max(shape.Hidden, shape.Ffn) / 8 < int.MaxValue;
 
     /// <summary>K splits of the router for <paramref name="tokens"/>: enough blocks to cover the GPU at small batches.</summary>
     public int RouterSplits(int tokens)

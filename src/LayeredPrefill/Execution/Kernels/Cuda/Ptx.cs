@@ -68,11 +68,12 @@ public static class Ptx
         CudaAsm.Emit("cp.async.cg.shared.global [%0], [%1], 16, %2;", sharedAddress, globalAddress, sourceBytes);
     }
 
+    /// <summary>Asks L2 to fetch the line holding <paramref name="globalAddress"/>; no result, so no register or local slot.</summary>
+    /// <remarks>Unlike cp.async, a prefetch in a kernel leaves ptxas free to keep the mma operand slots in registers (ptxas 11.8, sm_90).</remarks>
+    public static void PrefetchL2(ulong globalAddress) => CudaAsm.Emit("prefetch.global.L2 [%0];", globalAddress);
+
     /// <summary>Closes the current group of cp.async copies.</summary>
     public static void CommitAsync() => CudaAsm.Emit("cp.async.commit_group;");
-
-    /// <summary>Waits until at most one group of cp.async copies is still in flight.</summary>
-    public static void WaitAsyncAllButOne() => CudaAsm.Emit("cp.async.wait_group 1;");
 
     /// <summary>ldmatrix.x4: four 8×8 bf16 matrices from shared memory, one row address per lane.</summary>
     public static U4 LoadMatrixX4(uint sharedAddress)
