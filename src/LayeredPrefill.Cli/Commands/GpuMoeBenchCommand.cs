@@ -21,17 +21,16 @@ internal static class GpuMoeBenchCommand
         var rotate = new Option<bool>("--rotate-k") { Description = "Kernel 4: v4 blocks start K at their own slice", DefaultValueFactory = _ => false };
         var v4Min = new Option<int>("--v4-min-tokens") { Description = "Kernel 4: smallest batch whose expert GEMMs take the 16-row v4 kernel", DefaultValueFactory = _ => CudaMoeLayer.DefaultV4MinTokens };
         var v7Min = new Option<int>("--v7-min-tokens") { Description = "Kernel 7: smallest batch whose expert GEMMs take the v7 kernel", DefaultValueFactory = _ => CudaMoeLayer.DefaultV7MinTokens };
-        var prefetch = new Option<int>("--prefetch-slices") { Description = "Kernels 4 and 7: prefetch K slices this far beyond the register stages into L2 (0 = off)", DefaultValueFactory = _ => 0 };
         var grid = new Option<string>("--grid") { Description = "Launch order of the v1 tile GEMM: tiles (tiles of a column block together) or columns (column blocks of a tile together)", DefaultValueFactory = _ => "tiles" };
         var cmd = new Command("gpu-moe-bench", "Check and time one Qwen3-30B-A3B MoE layer with the tensor-core ILGPU kernels");
-        foreach (var o in new Option[] { kernel, rotate, v4Min, v4Max, v7Min, prefetch, grid, tokens, checkTokens, seed, cublas, output }) cmd.Options.Add(o);
+        foreach (var o in new Option[] { kernel, rotate, v4Min, v4Max, v7Min, grid, tokens, checkTokens, seed, cublas, output }) cmd.Options.Add(o);
         cmd.SetAction(parse =>
         {
             var ts = ParseList(parse.GetValue(tokens)!, "--tokens");
             var cs = ParseList(parse.GetValue(checkTokens)!, "--check-tokens");
             // Refuse an unwritable --out now, not after minutes of GPU work.
             LayeredPrefill.Reporting.AtomicFile.EnsureWritable(parse.GetValue(output)!, "--out");
-            return Run(ts, cs, parse.GetValue(seed), parse.GetValue(cublas), parse.GetValue(output)!, parse.GetValue(kernel), parse.GetValue(grid)!, parse.GetValue(v4Min), parse.GetValue(v4Max), parse.GetValue(rotate), parse.GetValue(v7Min), parse.GetValue(prefetch));
+            return Run(ts, cs, parse.GetValue(seed), parse.GetValue(cublas), parse.GetValue(output)!, parse.GetValue(kernel), parse.GetValue(grid)!, parse.GetValue(v4Min), parse.GetValue(v4Max), parse.GetValue(rotate), parse.GetValue(v7Min));
         });
         return cmd;
     }
@@ -42,7 +41,7 @@ internal static class GpuMoeBenchCommand
         catch (FormatException) { throw new LayeredPrefill.UserInputException($"{option}: '{text}' is not a comma-separated list of integers"); }
     }
 
-    private static int Run(int[] tokenList, int[] checkList, int seed, bool withCublas, string outPath, int kernelVersion, string grid, int v4MinTokens, int v4MaxTokens, bool rotateK, int v7MinTokens, int prefetchSlices)
+    private static int Run(int[] tokenList, int[] checkList, int seed, bool withCublas, string outPath, int kernelVersion, string grid, int v4MinTokens, int v4MaxTokens, bool rotateK, int v7MinTokens)
     {
         var shape = MoeShape.Qwen3;
         using var session = CudaSession.Open();
@@ -50,9 +49,8 @@ internal static class GpuMoeBenchCommand
         var k = session.Kernels;
         Console.WriteLine(session.Describe());
         if (grid is not ("columns" or "tiles")) throw new LayeredPrefill.UserInputException($"--grid: '{grid}' is not columns or tiles");
-        var layer = new CudaMoeLayer(k, shape, kernelVersion) { ColumnsFastest = grid == "columns", V4MinTokens = v4MinTokens, V4MaxTokens = v4MaxTokens, RotateK = rotateK, V7MinTokens = v7MinTokens, PrefetchSlices = prefetchSlices };
-        if (prefetchSlices < 0) throw new LayeredPrefill.UserInputException($"--prefetch-slices: {prefetchSlices} is negative");
-        Console.WriteLine($"tile GEMM kernel v{kernelVersion}, grid {grid}-first" + (kernelVersion >= 4 ? $", v4 for {v4MinTokens}-{v4MaxTokens} tokens, rotate-k {rotateK}, L2 prefetch {prefetchSlices} slices" : "")
+        var layer = new CudaMoeLayer(k, shape, kernelVersion) { ColumnsFastest = grid == "columns", V4MinTokens = v4MinTokens, V4MaxTokens = v4MaxTokens, RotateK = rotateK, V7MinTokens = v7MinTokens };
+        Console.WriteLine($"tile GEMM kernel v{kernelVersion}, grid {grid}-first" + (kernelVersion >= 4 ? $", v4 for {v4MinTokens}-{v4MaxTokens} tokens, rotate-k {rotateK}" : "")
             + (kernelVersion == 7 ? $", v7 from {v7MinTokens} tokens" : ""));
         using var w = new MoeLayerWeights(k, shape, (uint)seed);
         int maxTokens = tokenList.Concat(checkList).Max();
@@ -123,7 +121,7 @@ internal static class GpuMoeBenchCommand
         }
         var result = new
         {
-            device = session.Describe(), kernel = kernelVersion, rotate_k = rotateK, v4_min_tokens = v4MinTokens, v4_max_tokens = v4MaxTokens, v7_min_tokens = v7MinTokens, prefetch_slices = prefetchSlices, grid, date = DateTime.UtcNow.ToString("u"), shape, seed,
+            device = session.Describe(), kernel = kernelVersion, rotate_k = rotateK, v4_min_tokens = v4MinTokens, v4_max_tokens = v4MaxTokens, v7_min_tokens = v7MinTokens, grid, date = DateTime.UtcNow.ToString("u"), shape, seed,
             checks = checks.Select(c => new { c.Tokens, c.CheckedTokens, c.OutputRelError, c.LogitRelError, c.WeightRelError, c.RoutingOk, c.SortOk, c.AllWritten, c.Bound, c.Passed }),
             timings = rows, nvml = nvml is null ? nvmlWhy : "ok", cublas = blas is null ? blasWhy : blas.LibraryPath,
             method = "synchronised stopwatch over back-to-back calls after 3 warm-up calls; median of batches of ~30 ms; same weights and input each rep (as the peer script)",

@@ -12,7 +12,7 @@ internal static class GpuServeMoeCommand
         var layers = new Option<int>("--layers") { Description = "MoE layers (0 = 48 if the GPU has ≥ 100 GiB, else 24)", DefaultValueFactory = _ => 0 };
         var prompt = new Option<int>("--prompt") { Description = "Prompt tokens", DefaultValueFactory = _ => 8192 };
         var chunk = new Option<int>("--chunk") { Description = "Chunked-prefill budget", DefaultValueFactory = _ => 512 };
-        var groups = new Option<int>("--groups") { Description = "Layered-prefill layer groups", DefaultValueFactory = _ => 16 };
+        var groups = new Option<int>("--groups") { Description = "Layered-prefill layer groups (0 = adaptive: the simulator's Qwen3 ladder for the prompt, clamped to --layers)", DefaultValueFactory = _ => 0 };
         var decodes = new Option<string>("--decodes") { Description = "Decode rows joining every iteration", DefaultValueFactory = _ => "0,32,128" };
         var repeats = new Option<int>("--repeats") { Description = "Repeats of each schedule", DefaultValueFactory = _ => 3 };
         var profile = new Option<string>("--profile") { Description = "chunked|layered: run one iteration of that policy between cuProfilerStart/Stop (for ncu) and exit", DefaultValueFactory = _ => "" };
@@ -32,21 +32,32 @@ internal static class GpuServeMoeCommand
         return cmd;
     }
 
+    /// <summary>The simulator's adaptive group count for one prompt of Qwen3-30B-A3B (48 layers: 16 groups above 4096 tokens),
+    /// clamped to the layers on the GPU, so a 24-layer run keeps the same per-iteration prefill work per layer.</summary>
+    internal static int AdaptiveGroups(int prompt, int layers)
+    {
+        var qwen3 = LayeredPrefill.Models.ModelCatalog.Get("qwen3-30b-a3b");
+        int g = LayeredPrefill.Scheduling.LayerGroups.Adaptive(LayeredPrefill.Models.ModelCatalog.AdaptiveGroupLadder(qwen3), prompt, qwen3.Layers);
+        return Math.Min(g, layers);
+    }
+
     private static int Run(int layers, int prompt, int chunk, int groups, int[] decodes, int repeats, string profile, int seed, string outPath, int kernelVersion)
     {
-        if (prompt <= 0 || chunk <= 0 || groups <= 0 || repeats <= 0)
-            throw new LayeredPrefill.UserInputException("--prompt, --chunk, --groups and --repeats must be > 0");
+        if (prompt <= 0 || chunk <= 0 || groups < 0 || repeats <= 0)
+            throw new LayeredPrefill.UserInputException("--prompt, --chunk and --repeats must be > 0 and --groups ≥ 0");
         var shape = MoeShape.Qwen3;
         using var session = CudaSession.Open();
         var acc = session.Accelerator;
         Console.WriteLine(session.Describe());
         if (layers == 0) layers = acc.MemorySize >= 100L << 30 ? 48 : 24;
+        bool adaptive = groups == 0;
+        if (adaptive) groups = AdaptiveGroups(prompt, layers);
         if (groups > layers) throw new LayeredPrefill.UserInputException($"--groups {groups} exceeds --layers {layers}");
         var layer = new CudaMoeLayer(session.Kernels, shape, kernelVersion);
         var weights = Enumerable.Range(0, layers).Select(l => new MoeLayerWeights(session.Kernels, shape, (uint)(seed * 1000 + l))).ToList();
         using var runner = new MoeServeRunner(session.Kernels, layer, weights, prompt, decodes.Max(), new Random(seed));
         acc.Synchronize();
-        Console.WriteLine($"{layers} layers, {weights.Sum(w => w.Bytes) / 1e9:F1} GB of MoE weights on the GPU");
+        Console.WriteLine($"{layers} layers, {weights.Sum(w => w.Bytes) / 1e9:F1} GB of MoE weights on the GPU; chunked-{chunk} vs layered G={groups}" + (adaptive ? " (adaptive)" : ""));
         var chunked = MoeServeSchedule.Chunked(prompt, chunk, layers);
         var layered = MoeServeSchedule.Layered(prompt, groups, layers);
 
@@ -77,7 +88,7 @@ internal static class GpuServeMoeCommand
             }
         var json = new
         {
-            device = session.Describe(), kernel = kernelVersion, date = DateTime.UtcNow.ToString("u"), shape, layers, prompt, chunk, groups, repeats,
+            device = session.Describe(), kernel = kernelVersion, date = DateTime.UtcNow.ToString("u"), shape, layers, prompt, chunk, groups, groups_rule = adaptive ? "adaptive (Qwen3 ladder 1,2,4,8,16)" : "fixed", repeats,
             note = "MoE blocks only (router, sort, expert GEMMs, combine); attention and dense layers left out. Each layer reads the same random activations (not chained). ITL = per-iteration time seen by every decode row.",
             results,
         };

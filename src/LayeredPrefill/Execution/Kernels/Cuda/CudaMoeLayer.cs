@@ -56,9 +56,6 @@ public sealed class CudaMoeLayer
     /// <summary>Default of <see cref="V7MinTokens"/>.</summary>
     public const int DefaultV7MinTokens = 256;
 
-    /// <summary>Kernels 4 and 7: v4 and v7 prefetch the K slice this many slices beyond their register stages into L2 (0 = off).</summary>
-    public int PrefetchSlices { get; init; }
-
     /// <summary>Kernel 4: v4 blocks walk K from their own starting slice (spreads concurrent reads over the weight rows' offsets).</summary>
     public bool RotateK { get; init; }
 
@@ -66,11 +63,10 @@ public sealed class CudaMoeLayer
     {
         bool expertGemm = args.Mode != (int)GemmMode.Router;
         args.RotateK = RotateK ? 1 : 0;
-        args.PrefetchSlices = PrefetchSlices;
-        if (KernelVersion == 7 && expertGemm && args.Tokens >= V7MinTokens && V7IndicesFit(Shape, args.Tokens))
+        if (expertGemm && UsesV7(args.Tokens))
         {
             int weightRows = args.Mode == (int)GemmMode.GateUp ? 2 * args.NOut : args.NOut;
-            var config7 = new KernelConfig(new Index2D(tiles, weightRows / GroupedGemmKernelV7.BlockCols), new Index2D(GroupedGemmKernel.Threads, 1));
+            var config7 = new KernelConfig(new Index2D(tiles, weightRows / GroupedGemmKernelV7.BlockCols), new Index2D(GroupedGemmKernelV7.Threads, 1));
             _k.GemmV7(config7, args, ws.TileInfo.View, ws.TileCount.View, ws.SortedSlot.View, ws.TopWeights.View, ws.PerSlot.View, ws.Hidden.View,
                 aWords.Cast<U4>(), bWords.Cast<U4>());
             return;
@@ -88,6 +84,12 @@ public sealed class CudaMoeLayer
         _k.Gemm(config, args, ws.TileInfo.View, ws.TileCount.View, ws.SortedSlot.View, ws.TopWeights.View,
             args.Mode == (int)GemmMode.Router ? ws.Logits.View : ws.PerSlot.View, ws.Hidden.View);
     }
+
+    /// <summary>Whether the expert GEMMs of a batch of <paramref name="tokens"/> take v7 (and so the sort makes 128-row tiles).</summary>
+    public bool UsesV7(int tokens) => KernelVersion == 7 && tokens >= V7MinTokens && V7IndicesFit(Shape, tokens);
+
+    /// <summary>Rows per sort tile for a batch of <paramref name="tokens"/>: v7's block rows, or v1's (which v4 splits in quarters).</summary>
+    public int TileRowsFor(int tokens) => UsesV7(tokens) ? GroupedGemmKernelV7.Rows : GroupedGemmKernel.TileRows;
 
     /// <summary>v7 indexes A and B in 32-bit counts of 16-byte chunks; larger layers fall back to v1.</summary>
     internal static bool V7IndicesFit(MoeShape shape, int tokens) =>
@@ -118,7 +120,7 @@ public sealed class CudaMoeLayer
         args.KSplits = splits;
         Gemm((tokens + GroupedGemmKernel.TileRows - 1) / GroupedGemmKernel.TileRows, sh.Experts / GroupedGemmKernel.TileCols * splits, args, ws, Words(ws.X), Words(w.Router));
         _k.TopK(new KernelConfig((tokens + 3) / 4, 128), ws.Logits.View, tokens, sh.Experts, sh.TopK, splits, ws.TopIds.View, ws.TopWeights.View, ws.Counts.View);
-        _k.Scan(new KernelConfig(1, 128), ws.Counts.View, sh.Experts, ws.Offsets.View, ws.Cursors.View, ws.TileInfo.View, ws.TileCount.View);
+        _k.Scan(new KernelConfig(1, 128), ws.Counts.View, sh.Experts, TileRowsFor(tokens), ws.Offsets.View, ws.Cursors.View, ws.TileInfo.View, ws.TileCount.View);
         _k.Scatter(s, tokens * sh.TopK, ws.TopIds.View, ws.Cursors.View, ws.SortedSlot.View, ws.SlotPosition.View);
     }
 
@@ -127,7 +129,7 @@ public sealed class CudaMoeLayer
     {
         var s = _k.Accelerator.DefaultStream;
         var sh = Shape;
-        int maxTiles = sh.MaxTiles(tokens);
+        int maxTiles = sh.MaxTiles(tokens, TileRowsFor(tokens));
         var gateUp = new GemmArgs
         {
             Mode = (int)GemmMode.GateUp, ABase = Address(ws.X), BBase = Address(w.GateUp), BExpertStrideBytes = 2L * sh.Ffn * sh.Hidden * 2,

@@ -38,8 +38,6 @@ public struct GemmArgs
     public int RotateK;
     /// <summary>1: grid x = column block, y = tile (blocks sharing an A tile run together, so it is read from DRAM once); 0: x = tile.</summary>
     public int ColumnsFastest;
-    /// <summary>Kernel v7: prefetch the K slice this many slices ahead into L2 (0 = off).</summary>
-    public int PrefetchSlices;
 }
 
 /// <summary>

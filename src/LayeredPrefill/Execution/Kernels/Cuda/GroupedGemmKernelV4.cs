@@ -94,10 +94,6 @@ public static class GroupedGemmKernelV4
             Group.Barrier();
             StoreAll(aS, bS, sBase, pa, pb0, pb1, pb2, pb3, pb4, pb5, pb6, pb7);
             Group.Barrier();
-            // Optional L2 prefetch of a slice further ahead than the two register stages reach (no registers needed).
-            int ahead = k0 / TileK + 2 + args.PrefetchSlices;
-            if (args.PrefetchSlices > 0 && ahead < slices)
-                Prefetch(args, a, pEven, p1, p2, p3, p4, p5, p6, p7, SliceOffset(s0, ahead, slices, chunk));
             if (k0 + 2 * TileK < args.K)
             {
                 off = SliceOffset(s0, k0 / TileK + 2, slices, chunk);
@@ -110,9 +106,6 @@ public static class GroupedGemmKernelV4
             Group.Barrier();
             StoreAll(aS, bS, sBase, qa, qb0, qb1, qb2, qb3, qb4, qb5, qb6, qb7);
             Group.Barrier();
-            ahead++;
-            if (args.PrefetchSlices > 0 && ahead < slices)
-                Prefetch(args, a, pEven, p1, p2, p3, p4, p5, p6, p7, SliceOffset(s0, ahead, slices, chunk));
             if (k0 + 3 * TileK < args.K)
             {
                 off = SliceOffset(s0, k0 / TileK + 3, slices, chunk);
@@ -171,13 +164,6 @@ public static class GroupedGemmKernelV4
         int s = s0 + ordinal;
         if (s >= slices) s -= slices;
         return (ulong)(s * TileK * 2 + chunk * 16);
-    }
-
-    private static void Prefetch(GemmArgs args, ulong a, ulong p0, ulong p1, ulong p2, ulong p3, ulong p4, ulong p5, ulong p6, ulong p7, ulong off)
-    {
-        if (a != 0) Ptx.PrefetchL2(a + off);
-        Ptx.PrefetchL2(p0 + off); Ptx.PrefetchL2(p1 + off); Ptx.PrefetchL2(p2 + off); Ptx.PrefetchL2(p3 + off);
-        Ptx.PrefetchL2(p4 + off); Ptx.PrefetchL2(p5 + off); Ptx.PrefetchL2(p6 + off); Ptx.PrefetchL2(p7 + off);
     }
 
     private static U4 LoadOrZero(ArrayView<ulong> aWords, ulong aBase, ulong rowAddress, ulong offset) =>

@@ -3,15 +3,16 @@ using ILGPU;
 namespace LayeredPrefill.Execution.Kernels.Cuda;
 
 /// <summary>
-/// Version 7 of the tensor-core tile GEMM, for the compute-bound large batches: each 128-thread block computes
-/// one 64-row sort tile against 128 weight rows, every warp a 32×64 slab (16 mma per k16 step from 8 A and 16 B
+/// Version 7 of the tensor-core tile GEMM, for the compute-bound large batches: each 256-thread block computes
+/// one 128-row sort tile (the layer sorts into 128-row tiles for v7 batches) against 128 weight rows, every warp a 32×64 slab (16 mma per k16 step from 8 A and 16 B
 /// fragment words, where v1 needed 20 words for 8 mma), over 32-wide K slices in two XOR-swizzled shared-memory
 /// buffers: the next slice is loaded into registers while the current one is computed, then stored into the other
 /// buffer, so there is one barrier per slice (v1: two per slice, and the store waited behind the compute).
 /// cp.async would need no staging registers, but any cp.async in a kernel stops ptxas from keeping mma.sync's
 /// inline-assembly operand slots in registers (checked with ptxas 11.8: 0 → 1416-byte stack), so loads go through views.
-/// Pass 2 showed v1's limit at T ≥ 2048 is inside the SM (80–91 TF/s whatever the DRAM traffic). Arguments and
-/// epilogues are v1's.
+/// Pass 2 showed v1's limit at T ≥ 2048 is inside the SM (80–91 TF/s whatever the DRAM traffic). Pass 3 run 1 had
+/// 64-row blocks (146 TF/s at T = 8192 on an H100, ~3.4 TB/s of L2 reads); 128 rows cut the L2 bytes per mma by a third.
+/// Arguments and epilogues are v1's.
 /// </summary>
 public static class GroupedGemmKernelV7
 {
@@ -21,13 +22,16 @@ public static class GroupedGemmKernelV7
     public const int StageK = 32;
     /// <summary>Shared-memory buffers (one computed, one being filled).</summary>
     public const int Stages = 2;
-    private const int Rows = GroupedGemmKernel.TileRows;        // 64
+    /// <summary>Sorted rows per block = rows per sort tile for v7 batches.</summary>
+    public const int Rows = 128;
+    /// <summary>Threads per block: 8 warps, 4 along the rows × 2 along the weight rows.</summary>
+    public const int Threads = 256;
     private const int RowBytes = StageK * 2;                    // 64 bytes = 4 chunks of 16
-    private const int ABytes = Rows * RowBytes;                 // 4 KB
-    private const int StageBytes = ABytes + BlockCols * RowBytes; // 12 KB
+    private const int ABytes = Rows * RowBytes;                 // 8 KB
+    private const int StageBytes = ABytes + BlockCols * RowBytes; // 16 KB
     private const int RowWords = RowBytes / 4;
 
-    /// <summary>The kernel; grid = (tiles, column blocks of <see cref="BlockCols"/>), group = 128.</summary>
+    /// <summary>The kernel; grid = (tiles, column blocks of <see cref="BlockCols"/>), group = <see cref="Threads"/>.</summary>
     public static void Kernel(
         GemmArgs args,
         ArrayView<int> tileInfo,     // per tile: expert, first sorted position, rows
@@ -49,60 +53,66 @@ public static class GroupedGemmKernelV7
         var smem = SharedMemory.Allocate<uint>(Stages * StageBytes / 4);
         var smem4 = smem.Cast<U4>();
 
-        // Copies: thread t moves chunk t%4 of A rows t/4 and t/4+32, and of B rows t/4 + 32i (i = 0..3).
+        // Copies: thread t moves chunk t%4 of A rows t/4 and t/4+64, and of B rows t/4 and t/4+64.
         int chunk = tid & 3, row0 = tid >> 2;
         // Chunk indices (16 bytes each) into the A and B views, 32-bit to save registers (B of 128 experts is 75 M chunks);
         // -1 marks an A row past the tile.
         int kChunks = args.K / 8;
-        int a0 = ARowChunk(args, sortedSlot, start, rows, row0, kChunks), a1 = ARowChunk(args, sortedSlot, start, rows, row0 + 32, kChunks);
+        int a0 = ARowChunk(args, sortedSlot, start, rows, row0, kChunks), a1 = ARowChunk(args, sortedSlot, start, rows, row0 + 64, kChunks);
         int bExpert = (int)(expert * (args.BExpertStrideBytes >> 4));
-        int b0 = bExpert + (int)BRow(args, colBlock, row0) * kChunks + chunk, b1 = bExpert + (int)BRow(args, colBlock, row0 + 32) * kChunks + chunk;
-        int b2 = bExpert + (int)BRow(args, colBlock, row0 + 64) * kChunks + chunk, b3 = bExpert + (int)BRow(args, colBlock, row0 + 96) * kChunks + chunk;
+        int b0 = bExpert + (int)BRow(args, colBlock, row0) * kChunks + chunk, b1 = bExpert + (int)BRow(args, colBlock, row0 + 64) * kChunks + chunk;
         if (a0 >= 0) a0 += chunk;
         if (a1 >= 0) a1 += chunk;
-        // Rows r and r + 32i share (r >> 1) & 3, so one swizzled chunk index serves all of this thread's rows.
+        // Rows r and r + 64 share (r >> 1) & 3, so one swizzled chunk index serves all of this thread's rows.
         int dst = row0 * (RowBytes / 16) + Swizzle(row0, chunk);
 
-        int slices = args.K / StageK;
-        U4 ra0 = LoadA(aChunks, a0, 0), ra1 = LoadA(aChunks, a1, 0);
-        U4 rb0 = bChunks[b0], rb1 = bChunks[b1], rb2 = bChunks[b2], rb3 = bChunks[b3];
-        Put(smem4, dst, ra0, ra1, rb0, rb1, rb2, rb3);
+        // Two register sets, P for even slices and Q for odd ones: a slice's loads are issued two slices before it
+        // is computed (one slice of compute, ~0.25 µs with 8 warps per SM, did not cover an L2 round trip).
+        int slices = args.K / StageK;   // even: K is a multiple of 128
+        U4 pa0 = LoadA(aChunks, a0, 0), pa1 = LoadA(aChunks, a1, 0), pb0 = bChunks[b0], pb1 = bChunks[b1];
+        const int sc = RowBytes / 16;   // chunks per row and slice
+        U4 qa0 = LoadA(aChunks, a0, sc), qa1 = LoadA(aChunks, a1, sc), qb0 = bChunks[b0 + sc], qb1 = bChunks[b1 + sc];
+        Put(smem4, dst, pa0, pa1, pb0, pb1);
         Group.Barrier();
 
         Acc4 c00 = default, c01 = default, c02 = default, c03 = default, c04 = default, c05 = default, c06 = default, c07 = default;
         Acc4 c10 = default, c11 = default, c12 = default, c13 = default, c14 = default, c15 = default, c16 = default, c17 = default;
         int warp = tid >> 5, lane = tid & 31, g = lane >> 2, tig = lane & 3;
-        int wm = warp & 1, wn = warp >> 1;        // warp rows 32·wm.., weight rows 64·wn..
+        int wm = warp & 3, wn = warp >> 2;        // warp rows 32·wm.., weight rows 64·wn..
         bool warpActive = wm * 32 < rows;
         int aRow = wm * 32 + g, bRow = wn * 64 + g;
         // Word offset of (chunk c, word tig) in any fragment row of this thread: every row it reads is aRow or bRow
         // plus a multiple of 8, so all share the swizzle (row >> 1) & 3 = (g >> 1) & 3 and reads are base + constant.
         int o0 = (Swizzle(g, 0) << 2) + tig, o1 = (Swizzle(g, 1) << 2) + tig, o2 = (Swizzle(g, 2) << 2) + tig, o3 = (Swizzle(g, 3) << 2) + tig;
 
-        for (int kt = 0; kt < slices; kt++)
+        const int second = StageBytes / 16;   // chunk index of buffer 1
+        for (int kt = 0; kt < slices; kt += 2)
         {
-            bool more = kt + 1 < slices;
-            if (more)
+            // Slice kt (buffer 0) is computed while P fetches slice kt+2; Q (slice kt+1) goes to buffer 1, last read
+            // in the previous iteration before the barrier that ended it.
+            if (kt + 2 < slices)
             {
-                int off = (kt + 1) * (RowBytes / 16);
-                // Pull a later slice into L2 (no registers, unlike a deeper register pipeline; no cp.async, see above),
-                // so the register loads of that slice hit L2 instead of waiting on DRAM.
-                int ahead = kt + args.PrefetchSlices;
-                if (args.PrefetchSlices > 0 && ahead < slices)
-                    PrefetchSlice(args, a0, a1, b0, b1, b2, b3, ahead * (RowBytes / 16));
-                ra0 = LoadA(aChunks, a0, off); ra1 = LoadA(aChunks, a1, off);
-                rb0 = bChunks[b0 + off]; rb1 = bChunks[b1 + off]; rb2 = bChunks[b2 + off]; rb3 = bChunks[b3 + off];
+                int off = (kt + 2) * sc;
+                pa0 = LoadA(aChunks, a0, off); pa1 = LoadA(aChunks, a1, off); pb0 = bChunks[b0 + off]; pb1 = bChunks[b1 + off];
             }
             if (warpActive)
+                Slice(smem, aRow * RowWords, (ABytes / 4) + bRow * RowWords, o0, o1, o2, o3,
+                    ref c00, ref c01, ref c02, ref c03, ref c04, ref c05, ref c06, ref c07,
+                    ref c10, ref c11, ref c12, ref c13, ref c14, ref c15, ref c16, ref c17);
+            Put(smem4, second + dst, qa0, qa1, qb0, qb1);
+            Group.Barrier();
+
+            // Slice kt+1 (buffer 1) while Q fetches slice kt+3; P (slice kt+2) goes to buffer 0.
+            if (kt + 3 < slices)
             {
-                int stA = (kt & 1) * (StageBytes / 4), stB = stA + ABytes / 4;
-                Step(smem, stA + aRow * RowWords, stB + bRow * RowWords, o0, o1, ref c00, ref c01, ref c02, ref c03, ref c04, ref c05, ref c06, ref c07,
-                    ref c10, ref c11, ref c12, ref c13, ref c14, ref c15, ref c16, ref c17);
-                Step(smem, stA + aRow * RowWords, stB + bRow * RowWords, o2, o3, ref c00, ref c01, ref c02, ref c03, ref c04, ref c05, ref c06, ref c07,
-                    ref c10, ref c11, ref c12, ref c13, ref c14, ref c15, ref c16, ref c17);
+                int off = (kt + 3) * sc;
+                qa0 = LoadA(aChunks, a0, off); qa1 = LoadA(aChunks, a1, off); qb0 = bChunks[b0 + off]; qb1 = bChunks[b1 + off];
             }
-            // The other buffer was last read in iteration kt-1, before the barrier that ended it.
-            if (more) Put(smem4, ((kt + 1) & 1) * (StageBytes / 16) + dst, ra0, ra1, rb0, rb1, rb2, rb3);
+            if (warpActive)
+                Slice(smem, StageBytes / 4 + aRow * RowWords, StageBytes / 4 + (ABytes / 4) + bRow * RowWords, o0, o1, o2, o3,
+                    ref c00, ref c01, ref c02, ref c03, ref c04, ref c05, ref c06, ref c07,
+                    ref c10, ref c11, ref c12, ref c13, ref c14, ref c15, ref c16, ref c17);
+            if (kt + 2 < slices) Put(smem4, dst, pa0, pa1, pb0, pb1);
             Group.Barrier();
         }
         if (!warpActive) return;
@@ -123,6 +133,17 @@ public static class GroupedGemmKernelV7
         }
     }
 
+
+    // One 32-wide K slice: two k16 steps (logical chunks 0-1, then 2-3).
+    private static void Slice(ArrayView<uint> smem, int aw, int bw, int o0, int o1, int o2, int o3,
+        ref Acc4 c00, ref Acc4 c01, ref Acc4 c02, ref Acc4 c03, ref Acc4 c04, ref Acc4 c05, ref Acc4 c06, ref Acc4 c07,
+        ref Acc4 c10, ref Acc4 c11, ref Acc4 c12, ref Acc4 c13, ref Acc4 c14, ref Acc4 c15, ref Acc4 c16, ref Acc4 c17)
+    {
+        Step(smem, aw, bw, o0, o1, ref c00, ref c01, ref c02, ref c03, ref c04, ref c05, ref c06, ref c07,
+            ref c10, ref c11, ref c12, ref c13, ref c14, ref c15, ref c16, ref c17);
+        Step(smem, aw, bw, o2, o3, ref c00, ref c01, ref c02, ref c03, ref c04, ref c05, ref c06, ref c07,
+            ref c10, ref c11, ref c12, ref c13, ref c14, ref c15, ref c16, ref c17);
+    }
 
     // One k16 step (logical chunks at word offsets oLo, oHi of each row): the warp's 2 m-tiles × 8 n-tiles.
     // aw, bw = first word of the thread's first A and B fragment rows in the stage; row + 8 is 8·RowWords further.
@@ -201,23 +222,13 @@ public static class GroupedGemmKernelV7
     /// 8 rows × 4 words of a fragment read (and the 8 rows of a cp.async phase) hit 32 different banks without padding.</summary>
     internal static int Swizzle(int row, int chunk) => chunk ^ ((row >> 1) & 3);
 
-    // One slice of this thread's chunks into the buffer whose first chunk index is in `dst`: A rows row0, row0+32, B rows row0+32i.
-    private static void Put(ArrayView<U4> s4, int dst, U4 a0, U4 a1, U4 b0, U4 b1, U4 b2, U4 b3)
+    // One slice of this thread's chunks into the buffer whose first chunk index is in `dst`: rows row0 and row0+64 of A and B.
+    private static void Put(ArrayView<U4> s4, int dst, U4 a0, U4 a1, U4 b0, U4 b1)
     {
-        const int step = 32 * RowBytes / 16;
+        const int step = 64 * RowBytes / 16;
         s4[dst] = a0; s4[dst + step] = a1;
         int bd = dst + ABytes / 16;
-        s4[bd] = b0; s4[bd + step] = b1; s4[bd + 2 * step] = b2; s4[bd + 3 * step] = b3;
-    }
-
-    private static void PrefetchSlice(GemmArgs args, int a0, int a1, int b0, int b1, int b2, int b3, int off)
-    {
-        if (a0 >= 0) Ptx.PrefetchL2(args.ABase + (ulong)(a0 + off) * 16);
-        if (a1 >= 0) Ptx.PrefetchL2(args.ABase + (ulong)(a1 + off) * 16);
-        Ptx.PrefetchL2(args.BBase + (ulong)(b0 + off) * 16);
-        Ptx.PrefetchL2(args.BBase + (ulong)(b1 + off) * 16);
-        Ptx.PrefetchL2(args.BBase + (ulong)(b2 + off) * 16);
-        Ptx.PrefetchL2(args.BBase + (ulong)(b3 + off) * 16);
+        s4[bd] = b0; s4[bd + step] = b1;
     }
 
     // A rows past the tile (index -1) read as zeros without touching memory.

@@ -15,8 +15,8 @@ public sealed record MoeShape(int Hidden, int Experts, int Ffn, int TopK)
     /// <summary>FLOPs of the expert GEMMs for <paramref name="tokens"/> tokens.</summary>
     public double ExpertFlops(int tokens) => 6.0 * tokens * TopK * Hidden * Ffn;
 
-    /// <summary>Most tiles the sort can produce for <paramref name="tokens"/> tokens.</summary>
-    public int MaxTiles(int tokens) => tokens * TopK / GroupedGemmKernel.TileRows + Math.Min(Experts, tokens * TopK);
+    /// <summary>Most tiles of <paramref name="tileRows"/> rows the sort can produce for <paramref name="tokens"/> tokens.</summary>
+    public int MaxTiles(int tokens, int tileRows = GroupedGemmKernel.TileRows) => tokens * TopK / tileRows + Math.Min(Experts, tokens * TopK);
 
     /// <summary>Refuses shapes the tile kernels cannot run.</summary>
     public MoeShape Validate(string where)

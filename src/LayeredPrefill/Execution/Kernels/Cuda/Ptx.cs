@@ -68,10 +68,6 @@ public static class Ptx
         CudaAsm.Emit("cp.async.cg.shared.global [%0], [%1], 16, %2;", sharedAddress, globalAddress, sourceBytes);
     }
 
-    /// <summary>Asks L2 to fetch the line holding <paramref name="globalAddress"/>; no result, so no register or local slot.</summary>
-    /// <remarks>Unlike cp.async, a prefetch in a kernel leaves ptxas free to keep the mma operand slots in registers (ptxas 11.8, sm_90).</remarks>
-    public static void PrefetchL2(ulong globalAddress) => CudaAsm.Emit("prefetch.global.L2 [%0];", globalAddress);
-
     /// <summary>Closes the current group of cp.async copies.</summary>
     public static void CommitAsync() => CudaAsm.Emit("cp.async.commit_group;");
 

@@ -5,7 +5,7 @@ namespace LayeredPrefill.Execution.Kernels.Cuda;
 
 /// <summary>
 /// Device-side routing and sorting: top-k over router logits with renormalised softmax weights,
-/// per-expert counts, an exclusive scan into tiles of <see cref="GroupedGemmKernel.TileRows"/>,
+/// per-expert counts, an exclusive scan into tiles of 64 rows (128 for v7 batches),
 /// the scatter of (token, slot) pairs into expert order, and the deterministic top-k combine.
 /// No kernel here needs the host to read anything back.
 /// </summary>
@@ -70,8 +70,8 @@ public static class RoutingKernels
         }
     }
 
-    /// <summary>One block: exclusive scan of counts into offsets, the tile list, and the scatter cursors.</summary>
-    public static void Scan(ArrayView<int> counts, int experts, ArrayView<int> offsets, ArrayView<int> cursors,
+    /// <summary>One block: exclusive scan of counts into offsets, the tile list (tiles of <paramref name="tileRows"/> rows), and the scatter cursors.</summary>
+    public static void Scan(ArrayView<int> counts, int experts, int tileRows, ArrayView<int> offsets, ArrayView<int> cursors,
         ArrayView<int> tileInfo, ArrayView<int> tileCount)
     {
         var tilesBefore = SharedMemory.Allocate<int>(1025);
@@ -86,7 +86,7 @@ public static class RoutingKernels
                 tilesBefore[i] = tiles;
                 int c = counts[i];
                 slots += c;
-                tiles += (c + GroupedGemmKernel.TileRows - 1) / GroupedGemmKernel.TileRows;
+                tiles += (c + tileRows - 1) / tileRows;
             }
             tileCount[0] = tiles;
         }
@@ -96,12 +96,12 @@ public static class RoutingKernels
             int count = counts[x], first = slotsBefore[x], t0 = tilesBefore[x];
             offsets[x] = first;
             cursors[x] = first;
-            for (int i = 0; i * GroupedGemmKernel.TileRows < count; i++)
+            for (int i = 0; i * tileRows < count; i++)
             {
                 int t = t0 + i;
                 tileInfo[t * 3] = x;
-                tileInfo[t * 3 + 1] = first + i * GroupedGemmKernel.TileRows;
-                tileInfo[t * 3 + 2] = IntrinsicMath.Min(GroupedGemmKernel.TileRows, count - i * GroupedGemmKernel.TileRows);
+                tileInfo[t * 3 + 1] = first + i * tileRows;
+                tileInfo[t * 3 + 2] = IntrinsicMath.Min(tileRows, count - i * tileRows);
             }
         }
     }
