@@ -3,33 +3,32 @@ using ILGPU;
 namespace LayeredPrefill.Execution.Kernels.Cuda;
 
 /// <summary>
-/// Version 7 of the tensor-core tile GEMM, for the compute-bound large batches: each 256-thread block computes
-/// one 128-row sort tile (the layer sorts into 128-row tiles for v7 batches) against 128 weight rows, every warp a 32×64 slab (16 mma per k16 step from 8 A and 16 B
-/// fragment words, where v1 needed 20 words for 8 mma), over 32-wide K slices in two XOR-swizzled shared-memory
+/// Version 7 of the tensor-core tile GEMM, for the compute-bound large batches: each 128-thread block computes
+/// one 64-row sort tile against 128 weight rows, every warp a 32×64 slab (16 mma per k16 step from 8 A and 16 B
+/// fragment words, where v1 needed 20 words for 8 mma), over 64-wide K slices in two XOR-swizzled shared-memory
 /// buffers: the next slice is loaded into registers while the current one is computed, then stored into the other
-/// buffer, so there is one barrier per slice (v1: two per slice, and the store waited behind the compute).
+/// buffer, so there is one barrier per 64 of K (v1: two, and its stores waited behind the compute).
 /// cp.async would need no staging registers, but any cp.async in a kernel stops ptxas from keeping mma.sync's
 /// inline-assembly operand slots in registers (checked with ptxas 11.8: 0 → 1416-byte stack), so loads go through views.
-/// Pass 2 showed v1's limit at T ≥ 2048 is inside the SM (80–91 TF/s whatever the DRAM traffic). Pass 3 run 1 had
-/// 64-row blocks (146 TF/s at T = 8192 on an H100, ~3.4 TB/s of L2 reads); 128 rows cut the L2 bytes per mma by a third.
+/// Pass 3 on an H100: 64-row blocks with 32-wide slices (run 1) reached 146 TF/s at T = 8192 (v1: 92); 128-row
+/// blocks of 256 threads (run 2) were slower (126 TF/s): one block per SM stalls the whole SM at every barrier.
 /// Arguments and epilogues are v1's.
 /// </summary>
 public static class GroupedGemmKernelV7
 {
+    /// <summary>Sorted rows per block = rows per sort tile.</summary>
+    public const int Rows = GroupedGemmKernel.TileRows;
     /// <summary>Weight rows per block (gate/up: 64 gate rows and the 64 matching up rows).</summary>
     public const int BlockCols = 128;
-    /// <summary>K per pipeline stage.</summary>
-    public const int StageK = 32;
-    /// <summary>Shared-memory buffers (one computed, one being filled).</summary>
-    public const int Stages = 2;
-    /// <summary>Sorted rows per block = rows per sort tile for v7 batches.</summary>
-    public const int Rows = 128;
-    /// <summary>Threads per block: 8 warps, 4 along the rows × 2 along the weight rows.</summary>
-    public const int Threads = 256;
-    private const int RowBytes = StageK * 2;                    // 64 bytes = 4 chunks of 16
-    private const int ABytes = Rows * RowBytes;                 // 8 KB
-    private const int StageBytes = ABytes + BlockCols * RowBytes; // 16 KB
+    /// <summary>Threads per block: 4 warps, 2 along the rows × 2 along the weight rows.</summary>
+    public const int Threads = 128;
+    /// <summary>K per shared-memory buffer.</summary>
+    public const int SliceK = 64;
+    private const int RowBytes = SliceK * 2;                      // 128 bytes = 8 chunks of 16
+    private const int RowChunks = RowBytes / 16;
     private const int RowWords = RowBytes / 4;
+    private const int ABytes = Rows * RowBytes;                   // 8 KB
+    private const int StageBytes = ABytes + BlockCols * RowBytes; // 24 KB; two buffers = 48 KB, the static limit
 
     /// <summary>The kernel; grid = (tiles, column blocks of <see cref="BlockCols"/>), group = <see cref="Threads"/>.</summary>
     public static void Kernel(
@@ -50,69 +49,60 @@ public static class GroupedGemmKernelV7
         int start = tileInfo[tile * 3 + 1];
         int rows = tileInfo[tile * 3 + 2];
 
-        var smem = SharedMemory.Allocate<uint>(Stages * StageBytes / 4);
+        var smem = SharedMemory.Allocate<uint>(2 * StageBytes / 4);
         var smem4 = smem.Cast<U4>();
 
-        // Copies: thread t moves chunk t%4 of A rows t/4 and t/4+64, and of B rows t/4 and t/4+64.
-        int chunk = tid & 3, row0 = tid >> 2;
-        // Chunk indices (16 bytes each) into the A and B views, 32-bit to save registers (B of 128 experts is 75 M chunks);
-        // -1 marks an A row past the tile.
+        // Copies: thread t moves chunk t%8 of A rows t/8 + 16i (i < 4) and of B rows t/8 + 16i (i < 8). Chunk indices
+        // (16 bytes each) are 32-bit to save registers (B of 128 experts is 75 M chunks); -1 marks an A row past the tile.
+        int chunk = tid & 7, row0 = tid >> 3;
         int kChunks = args.K / 8;
-        int a0 = ARowChunk(args, sortedSlot, start, rows, row0, kChunks), a1 = ARowChunk(args, sortedSlot, start, rows, row0 + 64, kChunks);
-        int bExpert = (int)(expert * (args.BExpertStrideBytes >> 4));
-        int b0 = bExpert + (int)BRow(args, colBlock, row0) * kChunks + chunk, b1 = bExpert + (int)BRow(args, colBlock, row0 + 64) * kChunks + chunk;
-        if (a0 >= 0) a0 += chunk;
-        if (a1 >= 0) a1 += chunk;
-        // Rows r and r + 64 share (r >> 1) & 3, so one swizzled chunk index serves all of this thread's rows.
-        int dst = row0 * (RowBytes / 16) + Swizzle(row0, chunk);
+        int a0 = ARowChunk(args, sortedSlot, start, rows, row0, kChunks, chunk), a1 = ARowChunk(args, sortedSlot, start, rows, row0 + 16, kChunks, chunk);
+        int a2 = ARowChunk(args, sortedSlot, start, rows, row0 + 32, kChunks, chunk), a3 = ARowChunk(args, sortedSlot, start, rows, row0 + 48, kChunks, chunk);
+        // B row of copy i (rows row0 + 16i, see BRow) = row of copy 0 + (i&1)·16 + ((i>>1)&1)·s2 + (i>>2)·s3 rows:
+        // gate/up s2 = the up half, s3 = 32; down s2 = 32, s3 = 64. Three strides instead of eight addresses save registers.
+        int b0 = (int)(expert * (args.BExpertStrideBytes >> 4)) + (int)BRow(args, colBlock, row0) * kChunks + chunk;
+        int s1 = 16 * kChunks, s2 = (args.Mode == 1 ? args.NOut : 32) * kChunks, s3 = (args.Mode == 1 ? 32 : 64) * kChunks;
+        // Rows r and r + 16i share r & 7, so one swizzled chunk index serves all of this thread's rows.
+        int dst = row0 * RowChunks + Swizzle(row0, chunk);
 
-        // Two register sets, P for even slices and Q for odd ones: a slice's loads are issued two slices before it
-        // is computed (one slice of compute, ~0.25 µs with 8 warps per SM, did not cover an L2 round trip).
-        int slices = args.K / StageK;   // even: K is a multiple of 128
-        U4 pa0 = LoadA(aChunks, a0, 0), pa1 = LoadA(aChunks, a1, 0), pb0 = bChunks[b0], pb1 = bChunks[b1];
-        const int sc = RowBytes / 16;   // chunks per row and slice
-        U4 qa0 = LoadA(aChunks, a0, sc), qa1 = LoadA(aChunks, a1, sc), qb0 = bChunks[b0 + sc], qb1 = bChunks[b1 + sc];
-        Put(smem4, dst, pa0, pa1, pb0, pb1);
+        int slices = args.K / SliceK;
+        U4 ra0 = LoadA(aChunks, a0, 0), ra1 = LoadA(aChunks, a1, 0), ra2 = LoadA(aChunks, a2, 0), ra3 = LoadA(aChunks, a3, 0);
+        U4 rb0 = bChunks[b0], rb1 = bChunks[b0 + s1], rb2 = bChunks[b0 + s2], rb3 = bChunks[b0 + s1 + s2];
+        U4 rb4 = bChunks[b0 + s3], rb5 = bChunks[b0 + s3 + s1], rb6 = bChunks[b0 + s3 + s2], rb7 = bChunks[b0 + s3 + s1 + s2];
+        Put(smem4, dst, ra0, ra1, ra2, ra3, rb0, rb1, rb2, rb3, rb4, rb5, rb6, rb7);
         Group.Barrier();
 
         Acc4 c00 = default, c01 = default, c02 = default, c03 = default, c04 = default, c05 = default, c06 = default, c07 = default;
         Acc4 c10 = default, c11 = default, c12 = default, c13 = default, c14 = default, c15 = default, c16 = default, c17 = default;
         int warp = tid >> 5, lane = tid & 31, g = lane >> 2, tig = lane & 3;
-        int wm = warp & 3, wn = warp >> 2;        // warp rows 32·wm.., weight rows 64·wn..
+        int wm = warp & 1, wn = warp >> 1;        // warp rows 32·wm.., weight rows 64·wn..
         bool warpActive = wm * 32 < rows;
         int aRow = wm * 32 + g, bRow = wn * 64 + g;
-        // Word offset of (chunk c, word tig) in any fragment row of this thread: every row it reads is aRow or bRow
-        // plus a multiple of 8, so all share the swizzle (row >> 1) & 3 = (g >> 1) & 3 and reads are base + constant.
-        int o0 = (Swizzle(g, 0) << 2) + tig, o1 = (Swizzle(g, 1) << 2) + tig, o2 = (Swizzle(g, 2) << 2) + tig, o3 = (Swizzle(g, 3) << 2) + tig;
+        // Word offset of (logical chunk c, word tig) in any fragment row of this thread: every row it reads is aRow or
+        // bRow plus a multiple of 8, so all share the swizzle row & 7 = g, and each read is base + constant.
+        int aw = aRow * RowWords + tig, bw = ABytes / 4 + bRow * RowWords + tig;
 
-        const int second = StageBytes / 16;   // chunk index of buffer 1
-        for (int kt = 0; kt < slices; kt += 2)
+        for (int kt = 0; kt < slices; kt++)
         {
-            // Slice kt (buffer 0) is computed while P fetches slice kt+2; Q (slice kt+1) goes to buffer 1, last read
-            // in the previous iteration before the barrier that ended it.
-            if (kt + 2 < slices)
+            bool more = kt + 1 < slices;
+            if (more)
             {
-                int off = (kt + 2) * sc;
-                pa0 = LoadA(aChunks, a0, off); pa1 = LoadA(aChunks, a1, off); pb0 = bChunks[b0 + off]; pb1 = bChunks[b1 + off];
+                int off = (kt + 1) * RowChunks;
+                ra0 = LoadA(aChunks, a0, off); ra1 = LoadA(aChunks, a1, off); ra2 = LoadA(aChunks, a2, off); ra3 = LoadA(aChunks, a3, off);
+                int b = b0 + off;
+                rb0 = bChunks[b]; rb1 = bChunks[b + s1]; rb2 = bChunks[b + s2]; rb3 = bChunks[b + s1 + s2];
+                rb4 = bChunks[b + s3]; rb5 = bChunks[b + s3 + s1]; rb6 = bChunks[b + s3 + s2]; rb7 = bChunks[b + s3 + s1 + s2];
             }
             if (warpActive)
-                Slice(smem, aRow * RowWords, (ABytes / 4) + bRow * RowWords, o0, o1, o2, o3,
-                    ref c00, ref c01, ref c02, ref c03, ref c04, ref c05, ref c06, ref c07,
-                    ref c10, ref c11, ref c12, ref c13, ref c14, ref c15, ref c16, ref c17);
-            Put(smem4, second + dst, qa0, qa1, qb0, qb1);
-            Group.Barrier();
-
-            // Slice kt+1 (buffer 1) while Q fetches slice kt+3; P (slice kt+2) goes to buffer 0.
-            if (kt + 3 < slices)
             {
-                int off = (kt + 3) * sc;
-                qa0 = LoadA(aChunks, a0, off); qa1 = LoadA(aChunks, a1, off); qb0 = bChunks[b0 + off]; qb1 = bChunks[b1 + off];
+                int st = (kt & 1) * (StageBytes / 4);
+                for (int h = 0; h < SliceK / 16; h++)
+                    Step(smem, st + aw, st + bw, Swizzle(g, 2 * h) << 2, Swizzle(g, 2 * h + 1) << 2,
+                        ref c00, ref c01, ref c02, ref c03, ref c04, ref c05, ref c06, ref c07,
+                        ref c10, ref c11, ref c12, ref c13, ref c14, ref c15, ref c16, ref c17);
             }
-            if (warpActive)
-                Slice(smem, StageBytes / 4 + aRow * RowWords, StageBytes / 4 + (ABytes / 4) + bRow * RowWords, o0, o1, o2, o3,
-                    ref c00, ref c01, ref c02, ref c03, ref c04, ref c05, ref c06, ref c07,
-                    ref c10, ref c11, ref c12, ref c13, ref c14, ref c15, ref c16, ref c17);
-            if (kt + 2 < slices) Put(smem4, dst, pa0, pa1, pb0, pb1);
+            // The other buffer was last read in iteration kt-1, before the barrier that ended it.
+            if (more) Put(smem4, ((kt + 1) & 1) * (StageBytes / 16) + dst, ra0, ra1, ra2, ra3, rb0, rb1, rb2, rb3, rb4, rb5, rb6, rb7);
             Group.Barrier();
         }
         if (!warpActive) return;
@@ -133,20 +123,8 @@ public static class GroupedGemmKernelV7
         }
     }
 
-
-    // One 32-wide K slice: two k16 steps (logical chunks 0-1, then 2-3).
-    private static void Slice(ArrayView<uint> smem, int aw, int bw, int o0, int o1, int o2, int o3,
-        ref Acc4 c00, ref Acc4 c01, ref Acc4 c02, ref Acc4 c03, ref Acc4 c04, ref Acc4 c05, ref Acc4 c06, ref Acc4 c07,
-        ref Acc4 c10, ref Acc4 c11, ref Acc4 c12, ref Acc4 c13, ref Acc4 c14, ref Acc4 c15, ref Acc4 c16, ref Acc4 c17)
-    {
-        Step(smem, aw, bw, o0, o1, ref c00, ref c01, ref c02, ref c03, ref c04, ref c05, ref c06, ref c07,
-            ref c10, ref c11, ref c12, ref c13, ref c14, ref c15, ref c16, ref c17);
-        Step(smem, aw, bw, o2, o3, ref c00, ref c01, ref c02, ref c03, ref c04, ref c05, ref c06, ref c07,
-            ref c10, ref c11, ref c12, ref c13, ref c14, ref c15, ref c16, ref c17);
-    }
-
     // One k16 step (logical chunks at word offsets oLo, oHi of each row): the warp's 2 m-tiles × 8 n-tiles.
-    // aw, bw = first word of the thread's first A and B fragment rows in the stage; row + 8 is 8·RowWords further.
+    // aw, bw = word of (first fragment row, tig) in the buffer; row + 8 is 8·RowWords further.
     private static void Step(ArrayView<uint> smem, int aw, int bw, int oLo, int oHi,
         ref Acc4 c00, ref Acc4 c01, ref Acc4 c02, ref Acc4 c03, ref Acc4 c04, ref Acc4 c05, ref Acc4 c06, ref Acc4 c07,
         ref Acc4 c10, ref Acc4 c11, ref Acc4 c12, ref Acc4 c13, ref Acc4 c14, ref Acc4 c15, ref Acc4 c16, ref Acc4 c17)
@@ -218,28 +196,30 @@ public static class GroupedGemmKernelV7
         return (j & 32) == 0 ? n : args.NOut + n;
     }
 
-    /// <summary>Physical 16-byte chunk of logical chunk <paramref name="chunk"/> in row <paramref name="row"/>: the XOR makes the
-    /// 8 rows × 4 words of a fragment read (and the 8 rows of a cp.async phase) hit 32 different banks without padding.</summary>
-    internal static int Swizzle(int row, int chunk) => chunk ^ ((row >> 1) & 3);
+    /// <summary>Physical 16-byte chunk of logical chunk <paramref name="chunk"/> (0-7) in row <paramref name="row"/>: the XOR makes the
+    /// 8 rows × 4 words of a fragment read (and each 8-row phase of the 16-byte stores) hit 32 different banks without padding.</summary>
+    internal static int Swizzle(int row, int chunk) => chunk ^ (row & 7);
 
-    // One slice of this thread's chunks into the buffer whose first chunk index is in `dst`: rows row0 and row0+64 of A and B.
-    private static void Put(ArrayView<U4> s4, int dst, U4 a0, U4 a1, U4 b0, U4 b1)
+    // One slice of this thread's chunks into the buffer whose first chunk index is in `dst`: rows row0 + 16i of A and B.
+    private static void Put(ArrayView<U4> s4, int dst, U4 a0, U4 a1, U4 a2, U4 a3,
+        U4 b0, U4 b1, U4 b2, U4 b3, U4 b4, U4 b5, U4 b6, U4 b7)
     {
-        const int step = 64 * RowBytes / 16;
-        s4[dst] = a0; s4[dst + step] = a1;
+        const int step = 16 * RowChunks;
+        s4[dst] = a0; s4[dst + step] = a1; s4[dst + 2 * step] = a2; s4[dst + 3 * step] = a3;
         int bd = dst + ABytes / 16;
-        s4[bd] = b0; s4[bd + step] = b1;
+        s4[bd] = b0; s4[bd + step] = b1; s4[bd + 2 * step] = b2; s4[bd + 3 * step] = b3;
+        s4[bd + 4 * step] = b4; s4[bd + 5 * step] = b5; s4[bd + 6 * step] = b6; s4[bd + 7 * step] = b7;
     }
 
     // A rows past the tile (index -1) read as zeros without touching memory.
     private static U4 LoadA(ArrayView<U4> chunks, int index, int offset) => index < 0 ? default : chunks[index + offset];
 
-    // First chunk of A's row for tile row `row` (the rows GroupedGemmKernel.ARow addresses), or -1 past the tile's end.
-    private static int ARowChunk(GemmArgs args, ArrayView<int> sortedSlot, int start, int rows, int row, int kChunks)
+    // Chunk `chunk` of A's row for tile row `row` (the rows GroupedGemmKernel.ARow addresses), or -1 past the tile's end.
+    private static int ARowChunk(GemmArgs args, ArrayView<int> sortedSlot, int start, int rows, int row, int kChunks, int chunk)
     {
         if (row >= rows) return -1;
         int p = start + row;
         int source = args.Mode == 1 ? sortedSlot[p] / args.TopK : p;
-        return source * kChunks;
+        return source * kChunks + chunk;
     }
 }
