@@ -50,11 +50,13 @@ public sealed class CudaMoeLayer
     /// <summary>Default of <see cref="V4MinTokens"/>.</summary>
     public const int DefaultV4MinTokens = 4;
 
-    /// <summary>Kernel 7: the smallest batch whose expert GEMMs take v7 (it wins over v4 for these batches).</summary>
+    /// <summary>Kernel 7: the smallest batch whose expert GEMMs take v7. Pass 3 run 3 (H100): v7 beat v4 at T = 8, 32, 128
+    /// (215 vs 226, 412 vs 440, 475 vs 483 µs) and v1 from 256 up; below 4 tokens only 8–24 experts are active and v1's
+    /// 64-column blocks give twice v7's blocks.</summary>
     public int V7MinTokens { get; init; } = DefaultV7MinTokens;
 
     /// <summary>Default of <see cref="V7MinTokens"/>.</summary>
-    public const int DefaultV7MinTokens = 256;
+    public const int DefaultV7MinTokens = 4;
 
     /// <summary>Kernel 4: v4 blocks walk K from their own starting slice (spreads concurrent reads over the weight rows' offsets).</summary>
     public bool RotateK { get; init; }

@@ -49,8 +49,10 @@ public static class GroupedGemmKernelV7
         int start = tileInfo[tile * 3 + 1];
         int rows = tileInfo[tile * 3 + 2];
 
+        // The kernel's only shared allocation, so that it is __shared_alloca0 and ldmatrix can address it.
         var smem = SharedMemory.Allocate<uint>(2 * StageBytes / 4);
         var smem4 = smem.Cast<U4>();
+        uint sBase = Ptx.FirstSharedAddress();
 
         // Copies: thread t moves chunk t%8 of A rows t/8 + 16i (i < 4) and of B rows t/8 + 16i (i < 8). Chunk indices
         // (16 bytes each) are 32-bit to save registers (B of 128 experts is 75 M chunks); -1 marks an A row past the tile.
@@ -77,10 +79,14 @@ public static class GroupedGemmKernelV7
         int warp = tid >> 5, lane = tid & 31, g = lane >> 2, tig = lane & 3;
         int wm = warp & 1, wn = warp >> 1;        // warp rows 32·wm.., weight rows 64·wn..
         bool warpActive = wm * 32 < rows;
-        int aRow = wm * 32 + g, bRow = wn * 64 + g;
-        // Word offset of (logical chunk c, word tig) in any fragment row of this thread: every row it reads is aRow or
-        // bRow plus a multiple of 8, so all share the swizzle row & 7 = g, and each read is base + constant.
-        int aw = aRow * RowWords + tig, bw = ABytes / 4 + bRow * RowWords + tig;
+        int aRow = wm * 32 + g;
+        // ldmatrix.x4 row addresses: lane l feeds matrix m = l/8 with row r = l%8. A (m-tile 0): rows 0-7/8-15 × k halves
+        // lo/hi in mma's a0..a3 order; B (n-tiles 2p, 2p+1): (tile 2p, lo), (2p, hi), (2p+1, lo), (2p+1, hi) = b0, b1 of each.
+        // All rows this lane addresses are ≡ r (mod 8), so they share the swizzle r.
+        int m = lane >> 3, r = lane & 7;
+        uint aAddr = sBase + (uint)((wm * 32 + (m & 1) * 8 + r) * RowBytes);
+        uint bAddr = sBase + (uint)(ABytes + (wn * 64 + (m >> 1) * 8 + r) * RowBytes);
+        int aHalf = m >> 1, bHalf = m & 1;
 
         for (int kt = 0; kt < slices; kt++)
         {
@@ -95,9 +101,9 @@ public static class GroupedGemmKernelV7
             }
             if (warpActive)
             {
-                int st = (kt & 1) * (StageBytes / 4);
+                uint st = (uint)((kt & 1) * StageBytes);
                 for (int h = 0; h < SliceK / 16; h++)
-                    Step(smem, st + aw, st + bw, Swizzle(g, 2 * h) << 2, Swizzle(g, 2 * h + 1) << 2,
+                    Step(st + aAddr + (uint)(Swizzle(r, 2 * h + aHalf) << 4), st + bAddr + (uint)(Swizzle(r, 2 * h + bHalf) << 4),
                         ref c00, ref c01, ref c02, ref c03, ref c04, ref c05, ref c06, ref c07,
                         ref c10, ref c11, ref c12, ref c13, ref c14, ref c15, ref c16, ref c17);
             }
@@ -123,27 +129,22 @@ public static class GroupedGemmKernelV7
         }
     }
 
-    // One k16 step (logical chunks at word offsets oLo, oHi of each row): the warp's 2 m-tiles × 8 n-tiles.
-    // aw, bw = word of (first fragment row, tig) in the buffer; row + 8 is 8·RowWords further.
-    private static void Step(ArrayView<uint> smem, int aw, int bw, int oLo, int oHi,
+    // One k16 step: the warp's 2 m-tiles × 8 n-tiles from six ldmatrix.x4 (v7's first form used 24 32-bit shared loads).
+    // a, b = this lane's ldmatrix row address for m-tile 0 and n-tiles 0-1; further tiles are whole 16-row blocks away.
+    private static void Step(uint a, uint b,
         ref Acc4 c00, ref Acc4 c01, ref Acc4 c02, ref Acc4 c03, ref Acc4 c04, ref Acc4 c05, ref Acc4 c06, ref Acc4 c07,
         ref Acc4 c10, ref Acc4 c11, ref Acc4 c12, ref Acc4 c13, ref Acc4 c14, ref Acc4 c15, ref Acc4 c16, ref Acc4 c17)
     {
-        const int r8 = 8 * RowWords;
-        int bl = bw + oLo, bh = bw + oHi, al = aw + oLo, ah = aw + oHi;
-        // B fragments of the warp's 8 n-tiles (two words each), shared by both m-tiles.
-        uint p0 = smem[bl], q0 = smem[bh];
-        uint p1 = smem[bl + r8], q1 = smem[bh + r8];
-        uint p2 = smem[bl + 2 * r8], q2 = smem[bh + 2 * r8];
-        uint p3 = smem[bl + 3 * r8], q3 = smem[bh + 3 * r8];
-        uint p4 = smem[bl + 4 * r8], q4 = smem[bh + 4 * r8];
-        uint p5 = smem[bl + 5 * r8], q5 = smem[bh + 5 * r8];
-        uint p6 = smem[bl + 6 * r8], q6 = smem[bh + 6 * r8];
-        uint p7 = smem[bl + 7 * r8], q7 = smem[bh + 7 * r8];
-        uint x0 = smem[al], x1 = smem[al + r8], x2 = smem[ah], x3 = smem[ah + r8];
+        const uint r16 = 16 * RowBytes;
+        U4 b01 = Ptx.LoadMatrixX4(b), b23 = Ptx.LoadMatrixX4(b + r16), b45 = Ptx.LoadMatrixX4(b + 2 * r16), b67 = Ptx.LoadMatrixX4(b + 3 * r16);
+        uint p0 = b01.X, q0 = b01.Y, p1 = b01.Z, q1 = b01.W, p2 = b23.X, q2 = b23.Y, p3 = b23.Z, q3 = b23.W;
+        uint p4 = b45.X, q4 = b45.Y, p5 = b45.Z, q5 = b45.W, p6 = b67.X, q6 = b67.Y, p7 = b67.Z, q7 = b67.W;
+        U4 x = Ptx.LoadMatrixX4(a);
+        uint x0 = x.X, x1 = x.Y, x2 = x.Z, x3 = x.W;
         Row8(ref c00, ref c01, ref c02, ref c03, ref c04, ref c05, ref c06, ref c07, x0, x1, x2, x3,
             p0, q0, p1, q1, p2, q2, p3, q3, p4, q4, p5, q5, p6, q6, p7, q7);
-        x0 = smem[al + 2 * r8]; x1 = smem[al + 3 * r8]; x2 = smem[ah + 2 * r8]; x3 = smem[ah + 3 * r8];
+        x = Ptx.LoadMatrixX4(a + r16);
+        x0 = x.X; x1 = x.Y; x2 = x.Z; x3 = x.W;
         Row8(ref c10, ref c11, ref c12, ref c13, ref c14, ref c15, ref c16, ref c17, x0, x1, x2, x3,
             p0, q0, p1, q1, p2, q2, p3, q3, p4, q4, p5, q5, p6, q6, p7, q7);
     }
