@@ -16,7 +16,7 @@ public sealed class CudaMoeKernels
     internal readonly Action<KernelConfig, ArrayView<float>, int, int, int, int, ArrayView<int>, ArrayView<float>, ArrayView<int>> TopK;
     internal readonly Action<KernelConfig, ArrayView<int>, int, int, ArrayView<int>, ArrayView<int>, ArrayView<int>, ArrayView<int>> Scan;
     internal readonly Action<AcceleratorStream, Index1D, ArrayView<int>, ArrayView<int>, ArrayView<int>, ArrayView<int>> Scatter;
-    internal readonly Action<AcceleratorStream, Index1D, ArrayView<float>, int, int, ArrayView<float>> Combine;
+    internal readonly Action<AcceleratorStream, Index1D, ArrayView<uint>, int, int, ArrayView<float>> Combine;
     internal readonly Action<AcceleratorStream, Index1D, ArrayView<uint>, uint, float> FillUniform;
     internal readonly Action<AcceleratorStream, Index1D, ArrayView<float>, float> FillF32;
 
@@ -30,7 +30,7 @@ public sealed class CudaMoeKernels
         TopK = accelerator.LoadStreamKernel<ArrayView<float>, int, int, int, int, ArrayView<int>, ArrayView<float>, ArrayView<int>>(RoutingKernels.TopK);
         Scan = accelerator.LoadStreamKernel<ArrayView<int>, int, int, ArrayView<int>, ArrayView<int>, ArrayView<int>, ArrayView<int>>(RoutingKernels.Scan);
         Scatter = accelerator.LoadAutoGroupedKernel<Index1D, ArrayView<int>, ArrayView<int>, ArrayView<int>, ArrayView<int>>(RoutingKernels.Scatter);
-        Combine = accelerator.LoadAutoGroupedKernel<Index1D, ArrayView<float>, int, int, ArrayView<float>>(RoutingKernels.Combine);
+        Combine = accelerator.LoadAutoGroupedKernel<Index1D, ArrayView<uint>, int, int, ArrayView<float>>(RoutingKernels.Combine);
         FillUniform = accelerator.LoadAutoGroupedKernel<Index1D, ArrayView<uint>, uint, float>(RoutingKernels.FillUniform);
         FillF32 = accelerator.LoadAutoGroupedKernel<Index1D, ArrayView<float>, float>(RoutingKernels.FillF32);
     }

@@ -24,8 +24,9 @@ public sealed class CudaMoeLayer
     /// </summary>
     public int KernelVersion { get; }
 
-    /// <summary>The default tile GEMM: 4 (v4 for batches of <see cref="DefaultV4MinTokens"/>–<see cref="DefaultV4MaxTokens"/> tokens, v1 otherwise), correct on every check and faster than v1 at T = 8–128.</summary>
-    public const int DefaultKernel = 4;
+    /// <summary>The default tile GEMM: 7 (v7 for every expert GEMM, v1 for the router), correct on every check and the fastest
+    /// measured at every batch size (pass 3 on an H100: 1.1–2.0× kernel 4).</summary>
+    public const int DefaultKernel = 7;
 
     /// <summary>Binds the kernels to a shape.</summary>
     public CudaMoeLayer(CudaMoeKernels kernels, MoeShape shape, int kernelVersion = DefaultKernel)
@@ -50,13 +51,12 @@ public sealed class CudaMoeLayer
     /// <summary>Default of <see cref="V4MinTokens"/>.</summary>
     public const int DefaultV4MinTokens = 4;
 
-    /// <summary>Kernel 7: the smallest batch whose expert GEMMs take v7. Pass 3 run 3 (H100): v7 beat v4 at T = 8, 32, 128
-    /// (215 vs 226, 412 vs 440, 475 vs 483 µs) and v1 from 256 up; below 4 tokens only 8–24 experts are active and v1's
-    /// 64-column blocks give twice v7's blocks.</summary>
+    /// <summary>Kernel 7: the smallest batch whose expert GEMMs take v7 (smaller ones take v4 or v1 as in kernel 4).
+    /// Pass 3 run 4 (H100): v7 beat v1 at T = 1 and 2 (58.1 vs 67.5, 76.0 vs 90.6 µs) and v4 at T = 8–128, so every batch takes it.</summary>
     public int V7MinTokens { get; init; } = DefaultV7MinTokens;
 
     /// <summary>Default of <see cref="V7MinTokens"/>.</summary>
-    public const int DefaultV7MinTokens = 4;
+    public const int DefaultV7MinTokens = 1;
 
     /// <summary>Kernel 4: v4 blocks walk K from their own starting slice (spreads concurrent reads over the weight rows' offsets).</summary>
     public bool RotateK { get; init; }
@@ -69,7 +69,7 @@ public sealed class CudaMoeLayer
         {
             int weightRows = args.Mode == (int)GemmMode.GateUp ? 2 * args.NOut : args.NOut;
             var config7 = new KernelConfig(new Index2D(tiles, weightRows / GroupedGemmKernelV7.BlockCols), new Index2D(GroupedGemmKernelV7.Threads, 1));
-            _k.GemmV7(config7, args, ws.TileInfo.View, ws.TileCount.View, ws.SortedSlot.View, ws.TopWeights.View, ws.PerSlot.View, ws.Hidden.View,
+            _k.GemmV7(config7, args, ws.TileInfo.View, ws.TileCount.View, ws.SortedSlot.View, ws.TopWeights.View, ws.PerSlot.View, PairsOut(args, ws),
                 aWords.Cast<U4>(), bWords.Cast<U4>());
             return;
         }
@@ -77,14 +77,14 @@ public sealed class CudaMoeLayer
         {
             int weightRows = args.Mode == (int)GemmMode.GateUp ? 2 * args.NOut : args.NOut;
             var config4 = new KernelConfig(new Index2D(tiles * GroupedGemmKernelV4.SubsPerTile, weightRows / GroupedGemmKernelV4.BlockCols), new Index2D(GroupedGemmKernel.Threads, 1));
-            _k.GemmV4(config4, args, ws.TileInfo.View, ws.TileCount.View, ws.SortedSlot.View, ws.TopWeights.View, ws.PerSlot.View, ws.Hidden.View, aWords, bWords);
+            _k.GemmV4(config4, args, ws.TileInfo.View, ws.TileCount.View, ws.SortedSlot.View, ws.TopWeights.View, ws.PerSlot.View, PairsOut(args, ws), aWords, bWords);
             return;
         }
         bool swap = ColumnsFastest && KernelVersion == 1;
         args.ColumnsFastest = swap ? 1 : 0;
         var config = new KernelConfig(swap ? new Index2D(columns, tiles) : new Index2D(tiles, columns), new Index2D(GroupedGemmKernel.Threads, 1));
         _k.Gemm(config, args, ws.TileInfo.View, ws.TileCount.View, ws.SortedSlot.View, ws.TopWeights.View,
-            args.Mode == (int)GemmMode.Router ? ws.Logits.View : ws.PerSlot.View, ws.Hidden.View);
+            ws.Logits.View, PairsOut(args, ws));
     }
 
     /// <summary>Whether the expert GEMMs of a batch of <paramref name="tokens"/> take v7 (and so the sort makes 128-row tiles).</summary>
@@ -96,6 +96,12 @@ public sealed class CudaMoeLayer
     /// <summary>v7 indexes A and B in 32-bit counts of 16-byte chunks; larger layers fall back to v1.</summary>
     internal static bool V7IndicesFit(MoeShape shape, int tokens) =>
         (long)shape.Experts * shape.ExpertBytes / 16 < int.MaxValue && (long)tokens * shape.TopK * Math.Max(shape.Hidden, shape.Ffn) / 8 < int.MaxValue;
+
+    // Packed bf16 outputs: gate/up writes SiLU·mul into Hidden, down writes per-slot rows into PerSlot's memory.
+    private static ArrayView<uint> PairsOut(GemmArgs args, MoeWorkspace ws) =>
+        args.Mode == (int)GemmMode.Down ? PerSlotPairs(ws) : ws.Hidden.View;
+
+    private static ArrayView<uint> PerSlotPairs(MoeWorkspace ws) => ((ArrayView<float>)ws.PerSlot.View).Cast<uint>();
 
     /// <summary>K splits of the router for <paramref name="tokens"/>: enough blocks to cover the GPU at small batches.</summary>
     public int RouterSplits(int tokens)
@@ -144,7 +150,7 @@ public sealed class CudaMoeLayer
             K = sh.Ffn, NOut = sh.Hidden, Tokens = tokens, TopK = sh.TopK, KSplits = 1,
         };
         Gemm(maxTiles, sh.Hidden / GroupedGemmKernel.TileCols, down, ws, Words(ws.Hidden), Words(w.Down));
-        _k.Combine(s, tokens * sh.Hidden, ws.PerSlot.View, sh.Hidden, sh.TopK, ws.Output.View);
+        _k.Combine(s, tokens * sh.Hidden / 2, PerSlotPairs(ws), sh.Hidden, sh.TopK, ws.Output.View);
     }
 
     /// <summary>Routing then experts.</summary>

@@ -127,10 +127,10 @@ public static class GroupedGemmKernelV4
         else
         {
             int n0 = colBlock * BlockCols + warp * 32 + col;
-            GroupedGemmKernel.PlainOut(args, sortedSlot, slotWeight, outF32, start, rows, r, n0, ref c0);
-            GroupedGemmKernel.PlainOut(args, sortedSlot, slotWeight, outF32, start, rows, r, n0 + 8, ref c1);
-            GroupedGemmKernel.PlainOut(args, sortedSlot, slotWeight, outF32, start, rows, r, n0 + 16, ref c2);
-            GroupedGemmKernel.PlainOut(args, sortedSlot, slotWeight, outF32, start, rows, r, n0 + 24, ref c3);
+            GroupedGemmKernel.PlainOut(args, sortedSlot, slotWeight, outF32, outPairs, start, rows, r, n0, ref c0);
+            GroupedGemmKernel.PlainOut(args, sortedSlot, slotWeight, outF32, outPairs, start, rows, r, n0 + 8, ref c1);
+            GroupedGemmKernel.PlainOut(args, sortedSlot, slotWeight, outF32, outPairs, start, rows, r, n0 + 16, ref c2);
+            GroupedGemmKernel.PlainOut(args, sortedSlot, slotWeight, outF32, outPairs, start, rows, r, n0 + 24, ref c3);
         }
     }
 

@@ -63,7 +63,8 @@ public static class GroupedGemmKernelV7
         // B row of copy i (rows row0 + 16i, see BRow) = row of copy 0 + (i&1)·16 + ((i>>1)&1)·s2 + (i>>2)·s3 rows:
         // gate/up s2 = the up half, s3 = 32; down s2 = 32, s3 = 64. Three strides instead of eight addresses save registers.
         int b0 = (int)(expert * (args.BExpertStrideBytes >> 4)) + (int)BRow(args, colBlock, row0) * kChunks + chunk;
-        int s1 = 16 * kChunks, s2 = (args.Mode == 1 ? args.NOut : 32) * kChunks, s3 = (args.Mode == 1 ? 32 : 64) * kChunks;
+        int s1 = CopyRowOffset(args.Mode, args.NOut, 1) * kChunks, s2 = CopyRowOffset(args.Mode, args.NOut, 2) * kChunks;
+        int s3 = CopyRowOffset(args.Mode, args.NOut, 4) * kChunks;
         // Rows r and r + 16i share r & 7, so one swizzled chunk index serves all of this thread's rows.
         int dst = row0 * RowChunks + Swizzle(row0, chunk);
 
@@ -124,8 +125,8 @@ public static class GroupedGemmKernelV7
         else
         {
             int n0 = colBlock * BlockCols + wn * 64 + col;
-            Plain8(args, sortedSlot, slotWeight, outF32, start, rows, aRow, n0, ref c00, ref c01, ref c02, ref c03, ref c04, ref c05, ref c06, ref c07);
-            Plain8(args, sortedSlot, slotWeight, outF32, start, rows, aRow + 16, n0, ref c10, ref c11, ref c12, ref c13, ref c14, ref c15, ref c16, ref c17);
+            Plain8(args, sortedSlot, slotWeight, outF32, outPairs, start, rows, aRow, n0, ref c00, ref c01, ref c02, ref c03, ref c04, ref c05, ref c06, ref c07);
+            Plain8(args, sortedSlot, slotWeight, outF32, outPairs, start, rows, aRow + 16, n0, ref c10, ref c11, ref c12, ref c13, ref c14, ref c15, ref c16, ref c17);
         }
     }
 
@@ -174,18 +175,18 @@ public static class GroupedGemmKernelV7
         GroupedGemmKernel.GateUpOut(args, o, start, rows, r, n0 + 24, ref g3, ref u3);
     }
 
-    private static void Plain8(GemmArgs args, ArrayView<int> sortedSlot, ArrayView<float> weight, ArrayView<float> o,
+    private static void Plain8(GemmArgs args, ArrayView<int> sortedSlot, ArrayView<float> weight, ArrayView<float> o, ArrayView<uint> pairs,
         int start, int rows, int r, int n0,
         ref Acc4 c0, ref Acc4 c1, ref Acc4 c2, ref Acc4 c3, ref Acc4 c4, ref Acc4 c5, ref Acc4 c6, ref Acc4 c7)
     {
-        GroupedGemmKernel.PlainOut(args, sortedSlot, weight, o, start, rows, r, n0, ref c0);
-        GroupedGemmKernel.PlainOut(args, sortedSlot, weight, o, start, rows, r, n0 + 8, ref c1);
-        GroupedGemmKernel.PlainOut(args, sortedSlot, weight, o, start, rows, r, n0 + 16, ref c2);
-        GroupedGemmKernel.PlainOut(args, sortedSlot, weight, o, start, rows, r, n0 + 24, ref c3);
-        GroupedGemmKernel.PlainOut(args, sortedSlot, weight, o, start, rows, r, n0 + 32, ref c4);
-        GroupedGemmKernel.PlainOut(args, sortedSlot, weight, o, start, rows, r, n0 + 40, ref c5);
-        GroupedGemmKernel.PlainOut(args, sortedSlot, weight, o, start, rows, r, n0 + 48, ref c6);
-        GroupedGemmKernel.PlainOut(args, sortedSlot, weight, o, start, rows, r, n0 + 56, ref c7);
+        GroupedGemmKernel.PlainOut(args, sortedSlot, weight, o, pairs, start, rows, r, n0, ref c0);
+        GroupedGemmKernel.PlainOut(args, sortedSlot, weight, o, pairs, start, rows, r, n0 + 8, ref c1);
+        GroupedGemmKernel.PlainOut(args, sortedSlot, weight, o, pairs, start, rows, r, n0 + 16, ref c2);
+        GroupedGemmKernel.PlainOut(args, sortedSlot, weight, o, pairs, start, rows, r, n0 + 24, ref c3);
+        GroupedGemmKernel.PlainOut(args, sortedSlot, weight, o, pairs, start, rows, r, n0 + 32, ref c4);
+        GroupedGemmKernel.PlainOut(args, sortedSlot, weight, o, pairs, start, rows, r, n0 + 40, ref c5);
+        GroupedGemmKernel.PlainOut(args, sortedSlot, weight, o, pairs, start, rows, r, n0 + 48, ref c6);
+        GroupedGemmKernel.PlainOut(args, sortedSlot, weight, o, pairs, start, rows, r, n0 + 56, ref c7);
     }
 
     /// <summary>Weight row behind block-local row <paramref name="j"/>: gate/up blocks give warp column wn = j/64 the gate rows
@@ -196,6 +197,11 @@ public static class GroupedGemmKernelV7
         int n = colBlock * (BlockCols / 2) + (j >> 6) * 32 + (j & 31);
         return (j & 32) == 0 ? n : args.NOut + n;
     }
+
+    /// <summary>Weight rows between copy 0 and copy <paramref name="i"/> (0-7) of a thread, whose block rows are row0 + 16i:
+    /// BRow(row0 + 16i) = BRow(row0) + this, for every row0 &lt; 16.</summary>
+    internal static int CopyRowOffset(int mode, int nOut, int i) =>
+        (i & 1) * 16 + ((i >> 1) & 1) * (mode == 1 ? nOut : 32) + (i >> 2) * (mode == 1 ? 32 : 64);
 
     /// <summary>Physical 16-byte chunk of logical chunk <paramref name="chunk"/> (0-7) in row <paramref name="row"/>: the XOR makes the
     /// 8 rows × 4 words of a fragment read (and each 8-row phase of the 16-byte stores) hit 32 different banks without padding.</summary>

@@ -32,7 +32,7 @@ public static class PtxDump
         Add("topk", (Action<ArrayView<float>, int, int, int, int, ArrayView<int>, ArrayView<float>, ArrayView<int>>)RoutingKernels.TopK, true);
         Add("scan", (Action<ArrayView<int>, int, int, ArrayView<int>, ArrayView<int>, ArrayView<int>, ArrayView<int>>)RoutingKernels.Scan, true);
         Add("scatter", (Action<Index1D, ArrayView<int>, ArrayView<int>, ArrayView<int>, ArrayView<int>>)RoutingKernels.Scatter, false);
-        Add("combine", (Action<Index1D, ArrayView<float>, int, int, ArrayView<float>>)RoutingKernels.Combine, false);
+        Add("combine", (Action<Index1D, ArrayView<uint>, int, int, ArrayView<float>>)RoutingKernels.Combine, false);
         return result;
     }
 }

@@ -114,14 +114,21 @@ public static class RoutingKernels
         slotPosition[slot] = p;
     }
 
-    /// <summary>out[t, h] = Σ over slots of the weighted expert outputs, in slot order (deterministic, no atomics).</summary>
-    public static void Combine(Index1D i, ArrayView<float> perSlot, int hidden, int topK, ArrayView<float> output)
+    /// <summary>out[t, h..h+1] = Σ over slots of the weighted expert outputs (bf16 pairs), in slot order (deterministic, no atomics); one index per pair.</summary>
+    public static void Combine(Index1D i, ArrayView<uint> perSlotPairs, int hidden, int topK, ArrayView<float> output)
     {
-        long t = i / hidden, h = i - t * hidden;
-        long baseIndex = t * topK * hidden + h;
-        float sum = 0f;
-        for (int s = 0; s < topK; s++) sum += perSlot[baseIndex + (long)s * hidden];
-        output[i] = sum;
+        int half = hidden / 2;
+        long t = i / half, h = i - t * half;
+        long baseIndex = t * topK * half + h;
+        float lo = 0f, hi = 0f;
+        for (int s = 0; s < topK; s++)
+        {
+            uint v = perSlotPairs[baseIndex + (long)s * half];
+            lo += Ptx.Lo(v);
+            hi += Ptx.Hi(v);
+        }
+        output[2 * i] = lo;
+        output[2 * i + 1] = hi;
     }
 
     /// <summary>Fills packed bf16 pairs with uniform values in [-scale, scale) from a counter hash (seeded, order-free).</summary>
