@@ -116,9 +116,7 @@ public sealed class CudaMoeLayer
     /// <summary>Queues routing and sorting for the first <paramref name="tokens"/> rows of <c>ws.X</c>.</summary>
     public void Route(MoeLayerWeights w, MoeWorkspace ws, int tokens)
     {
-        var s = _k.Accelerator.DefaultStream;
         var sh = Shape;
-        ws.Counts.View.MemSetToZero(s);
         var args = new GemmArgs
         {
             Mode = (int)GemmMode.Router, ABase = Address(ws.X), BBase = Address(w.Router), BExpertStrideBytes = 0,
@@ -127,9 +125,9 @@ public sealed class CudaMoeLayer
         int splits = RouterSplits(tokens);
         args.KSplits = splits;
         Gemm((tokens + GroupedGemmKernel.TileRows - 1) / GroupedGemmKernel.TileRows, sh.Experts / GroupedGemmKernel.TileCols * splits, args, ws, Words(ws.X), Words(w.Router));
-        _k.TopK(new KernelConfig((tokens + 3) / 4, 128), ws.Logits.View, tokens, sh.Experts, sh.TopK, splits, ws.TopIds.View, ws.TopWeights.View, ws.Counts.View);
-        _k.Scan(new KernelConfig(1, 128), ws.Counts.View, sh.Experts, TileRowsFor(tokens), ws.Offsets.View, ws.Cursors.View, ws.TileInfo.View, ws.TileCount.View);
-        _k.Scatter(s, tokens * sh.TopK, ws.TopIds.View, ws.Cursors.View, ws.SortedSlot.View, ws.SlotPosition.View);
+        _k.TopK(new KernelConfig((tokens + 3) / 4, 128), ws.Logits.View, tokens, sh.Experts, sh.TopK, splits, ws.TopIds.View, ws.TopWeights.View);
+        _k.Sort(new KernelConfig(1, RoutingKernels.SortThreads), ws.TopIds.View, tokens * sh.TopK, sh.Experts, TileRowsFor(tokens),
+            ws.Counts.View, ws.Offsets.View, ws.TileInfo.View, ws.TileCount.View, ws.SortedSlot.View, ws.SlotPosition.View);
     }
 
     /// <summary>Queues the expert GEMMs and the combine for a routed batch of <paramref name="tokens"/> tokens.</summary>

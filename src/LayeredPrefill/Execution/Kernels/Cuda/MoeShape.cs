@@ -6,6 +6,9 @@ public sealed record MoeShape(int Hidden, int Experts, int Ffn, int TopK)
     /// <summary>Hidden and FFN sizes (and router K splits) must be multiples of this: two 64-wide K slices of the tile GEMMs.</summary>
     public const int KMultiple = 2 * GroupedGemmKernel.TileK;
 
+    /// <summary>Most experts the routing kernels handle (TopK's four logits per lane, the sort block's shared arrays).</summary>
+    public const int MaxExperts = 128;
+
     /// <summary>Qwen3-30B-A3B: hidden 2048, 128 experts, FFN 768, top-8.</summary>
     public static MoeShape Qwen3 { get; } = new(2048, 128, 768, 8);
 
@@ -24,7 +27,7 @@ public sealed record MoeShape(int Hidden, int Experts, int Ffn, int TopK)
         void Require(bool ok, string what) { if (!ok) throw new UserInputException($"{where}: {what}"); }
         Require(Hidden > 0 && Hidden % KMultiple == 0, $"hidden size {Hidden} must be a positive multiple of 128");
         Require(Ffn > 0 && Ffn % KMultiple == 0, $"expert FFN size {Ffn} must be a positive multiple of 128");
-        Require(Experts > 0 && Experts <= 128 && Experts % GroupedGemmKernel.TileCols == 0, $"experts {Experts} must be 64 or 128");
+        Require(Experts > 0 && Experts <= MaxExperts && Experts % GroupedGemmKernel.TileCols == 0, $"experts {Experts} must be 64 or 128");
         Require(TopK > 0 && TopK <= 32 && TopK <= Experts, $"top-k {TopK} must be in 1..32 and at most the experts");
         return this;
     }
