@@ -126,8 +126,11 @@ public sealed class CudaMoeLayer
         args.KSplits = splits;
         Gemm((tokens + GroupedGemmKernel.TileRows - 1) / GroupedGemmKernel.TileRows, sh.Experts / GroupedGemmKernel.TileCols * splits, args, ws, Words(ws.X), Words(w.Router));
         _k.TopK(new KernelConfig((tokens + 3) / 4, 128), ws.Logits.View, tokens, sh.Experts, sh.TopK, splits, ws.TopIds.View, ws.TopWeights.View);
-        _k.Sort(new KernelConfig(1, RoutingKernels.SortThreads), ws.TopIds.View, tokens * sh.TopK, sh.Experts, TileRowsFor(tokens),
-            ws.Counts.View, ws.Offsets.View, ws.TileInfo.View, ws.TileCount.View, ws.SortedSlot.View, ws.SlotPosition.View);
+        int slots = tokens * sh.TopK;
+        _k.Sort(new KernelConfig(1, RoutingKernels.SortThreads), ws.TopIds.View, slots, sh.Experts, TileRowsFor(tokens),
+            ws.Counts.View, ws.Offsets.View, ws.Cursors.View, ws.TileInfo.View, ws.TileCount.View, ws.SortedSlot.View, ws.SlotPosition.View);
+        if (slots > RoutingKernels.SortInBlockMaxSlots)
+            _k.Scatter(_k.Accelerator.DefaultStream, slots, ws.TopIds.View, ws.Cursors.View, ws.SortedSlot.View, ws.SlotPosition.View);
     }
 
     /// <summary>Queues the expert GEMMs and the combine for a routed batch of <paramref name="tokens"/> tokens.</summary>

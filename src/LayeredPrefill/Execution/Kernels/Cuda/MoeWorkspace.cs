@@ -22,6 +22,8 @@ public sealed class MoeWorkspace : IDisposable
     public MemoryBuffer1D<int, Stride1D.Dense> Counts { get; }
     /// <summary>First sorted position of each expert [E].</summary>
     public MemoryBuffer1D<int, Stride1D.Dense> Offsets { get; }
+    /// <summary>Scatter cursors [E] (large batches).</summary>
+    public MemoryBuffer1D<int, Stride1D.Dense> Cursors { get; }
     /// <summary>Tiles: expert, start, rows.</summary>
     public MemoryBuffer1D<int, Stride1D.Dense> TileInfo { get; }
     /// <summary>Tile count [1].</summary>
@@ -49,6 +51,7 @@ public sealed class MoeWorkspace : IDisposable
         TopWeights = a.Allocate1D<float>(slots);
         Counts = a.Allocate1D<int>(shape.Experts);
         Offsets = a.Allocate1D<int>(shape.Experts);
+        Cursors = a.Allocate1D<int>(shape.Experts);
         TileInfo = a.Allocate1D<int>(3L * shape.MaxTiles(maxTokens));
         TileCount = a.Allocate1D<int>(1);
         SortedSlot = a.Allocate1D<int>(slots);
@@ -61,7 +64,7 @@ public sealed class MoeWorkspace : IDisposable
     /// <inheritdoc/>
     public void Dispose()
     {
-        foreach (var b in new MemoryBuffer[] { X, Logits, TopIds, TopWeights, Counts, Offsets, TileInfo, TileCount, SortedSlot, SlotPosition, Hidden, PerSlot, Output })
+        foreach (var b in new MemoryBuffer[] { X, Logits, TopIds, TopWeights, Counts, Offsets, Cursors, TileInfo, TileCount, SortedSlot, SlotPosition, Hidden, PerSlot, Output })
             b.Dispose();
     }
 }

@@ -30,7 +30,8 @@ public static class PtxDump
         Add("grouped_gemm_v4", (Action<GemmArgs, ArrayView<int>, ArrayView<int>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<uint>, ArrayView<ulong>, ArrayView<ulong>>)GroupedGemmKernelV4.Kernel, true);
         Add("grouped_gemm_v7", (Action<GemmArgs, ArrayView<int>, ArrayView<int>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<uint>, ArrayView<U4>, ArrayView<U4>>)GroupedGemmKernelV7.Kernel, true);
         Add("topk", (Action<ArrayView<float>, int, int, int, int, ArrayView<int>, ArrayView<float>>)RoutingKernels.TopK, true);
-        Add("sort", (Action<ArrayView<int>, int, int, int, ArrayView<int>, ArrayView<int>, ArrayView<int>, ArrayView<int>, ArrayView<int>, ArrayView<int>>)RoutingKernels.Sort, true);
+        Add("sort", (Action<ArrayView<int>, int, int, int, ArrayView<int>, ArrayView<int>, ArrayView<int>, ArrayView<int>, ArrayView<int>, ArrayView<int>, ArrayView<int>>)RoutingKernels.Sort, true);
+        Add("scatter", (Action<Index1D, ArrayView<int>, ArrayView<int>, ArrayView<int>, ArrayView<int>>)RoutingKernels.Scatter, false);
         Add("combine", (Action<Index1D, ArrayView<uint>, int, int, ArrayView<float>>)RoutingKernels.Combine, false);
         return result;
     }
