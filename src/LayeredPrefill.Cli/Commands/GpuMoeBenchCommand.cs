@@ -21,7 +21,7 @@ internal static class GpuMoeBenchCommand
         var rotate = new Option<bool>("--rotate-k") { Description = "Kernel 4: v4 blocks start K at their own slice", DefaultValueFactory = _ => false };
         var v4Min = new Option<int>("--v4-min-tokens") { Description = "Kernel 4: smallest batch whose expert GEMMs take the 16-row v4 kernel", DefaultValueFactory = _ => CudaMoeLayer.DefaultV4MinTokens };
         var v7Min = new Option<int>("--v7-min-tokens") { Description = "Kernel 7: smallest batch whose expert GEMMs take the v7 kernel", DefaultValueFactory = _ => CudaMoeLayer.DefaultV7MinTokens };
-        var grid = new Option<string>("--grid") { Description = "Launch order of the v1 tile GEMM: tiles (tiles of a column block together) or columns (column blocks of a tile together)", DefaultValueFactory = _ => "tiles" };
+        var grid = new Option<string>("--grid") { Description = "Launch order of the v1 and v7 tile GEMMs: tiles (tiles of a column block together) or columns (column blocks of a tile together, the default)", DefaultValueFactory = _ => "columns" };
         var cmd = new Command("gpu-moe-bench", "Check and time one Qwen3-30B-A3B MoE layer with the tensor-core ILGPU kernels");
         foreach (var o in new Option[] { kernel, rotate, v4Min, v4Max, v7Min, grid, tokens, checkTokens, seed, cublas, output }) cmd.Options.Add(o);
         cmd.SetAction(parse =>

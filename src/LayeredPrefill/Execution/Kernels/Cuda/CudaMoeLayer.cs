@@ -37,8 +37,10 @@ public sealed class CudaMoeLayer
         KernelVersion = kernelVersion;
     }
 
-    /// <summary>Launch order of the v1 tile GEMM: column blocks of one tile together (true) or tiles of one column block together (default; run 6 measured no difference).</summary>
-    public bool ColumnsFastest { get; init; }
+    /// <summary>Launch order of the v1 and v7 tile GEMMs: column blocks of one tile together (true, the default: the tile's rows
+    /// are read from DRAM once and then hit L2) or tiles of one column block together. Pass 3 run 9 (H100, v7): columns-first
+    /// 2942 vs 3108–3125 µs at T = 8192, 900 vs 959–964 at 2048, 507 vs 521 at 512; pass 1 run 6 measured no difference for v1.</summary>
+    public bool ColumnsFastest { get; init; } = true;
 
     /// <summary>Kernel 4: the largest batch whose expert GEMMs take the 16-row kernel (v4); larger ones take v1. Pass 2 on the H200: v4 is 1.2–1.3× faster than v1 at T = 8–128 and 1.5× slower at T = 512 (16-row blocks re-read each expert's weights once per 16 rows).</summary>
     public int V4MaxTokens { get; init; } = DefaultV4MaxTokens;
@@ -68,7 +70,9 @@ public sealed class CudaMoeLayer
         if (expertGemm && UsesV7(args.Tokens))
         {
             int weightRows = args.Mode == (int)GemmMode.GateUp ? 2 * args.NOut : args.NOut;
-            var config7 = new KernelConfig(new Index2D(tiles, weightRows / GroupedGemmKernelV7.BlockCols), new Index2D(GroupedGemmKernelV7.Threads, 1));
+            int cols7 = weightRows / GroupedGemmKernelV7.BlockCols;
+            args.ColumnsFastest = ColumnsFastest ? 1 : 0;
+            var config7 = new KernelConfig(ColumnsFastest ? new Index2D(cols7, tiles) : new Index2D(tiles, cols7), new Index2D(GroupedGemmKernelV7.Threads, 1));
             _k.GemmV7(config7, args, ws.TileInfo.View, ws.TileCount.View, ws.SortedSlot.View, ws.TopWeights.View, ws.PerSlot.View, PairsOut(args, ws),
                 aWords.Cast<U4>(), bWords.Cast<U4>());
             return;

@@ -30,7 +30,7 @@ public static class GroupedGemmKernelV7
     private const int ABytes = Rows * RowBytes;                   // 8 KB
     private const int StageBytes = ABytes + BlockCols * RowBytes; // 24 KB; two buffers = 48 KB, the static limit
 
-    /// <summary>The kernel; grid = (tiles, column blocks of <see cref="BlockCols"/>), group = <see cref="Threads"/>.</summary>
+    /// <summary>The kernel; grid = (tiles, column blocks of <see cref="BlockCols"/>) or, with args.ColumnsFastest, (column blocks, tiles); group = <see cref="Threads"/>.</summary>
     public static void Kernel(
         GemmArgs args,
         ArrayView<int> tileInfo,     // per tile: expert, first sorted position, rows
@@ -43,7 +43,8 @@ public static class GroupedGemmKernelV7
         ArrayView<U4> bChunks)       // all experts' B as 16-byte chunks (starts at args.BBase)
     {
         int tid = Group.IdxX;
-        int tile = Grid.IdxX, colBlock = Grid.IdxY;
+        // args.ColumnsFastest: grid x = column block, so the blocks sharing a tile's A rows run together.
+        int tile = args.ColumnsFastest != 0 ? Grid.IdxY : Grid.IdxX, colBlock = args.ColumnsFastest != 0 ? Grid.IdxX : Grid.IdxY;
         if (tile >= tileCount[0]) return;
         int expert = tileInfo[tile * 3];
         int start = tileInfo[tile * 3 + 1];
