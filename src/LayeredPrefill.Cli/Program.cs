@@ -14,6 +14,7 @@ root.Subcommands.Add(GpuPtxCommand.Create());
 root.Subcommands.Add(GpuMoeBenchCommand.Create());
 root.Subcommands.Add(GpuServeMoeCommand.Create());
 root.Subcommands.Add(CalibrateCommand.Create());
+root.Subcommands.Add(CalibrationCheckCommand.Create());
 root.Subcommands.Add(DevicesCommand.Create());
 root.Subcommands.Add(SelfTestCommand.Create());
 root.Subcommands.Add(KernelBenchCommand.Create());

@@ -37,10 +37,8 @@ public static class DeviceCalibrator
             int active = ws.Counts.GetAsArray1D().Count(c => c > 0);
             var route = GpuTimer.Measure(() => layer.Route(w, ws, t), acc.Synchronize, 5, 0.02);
             var moe = GpuTimer.Measure(() => layer.Experts(w, ws, t), acc.Synchronize, 5, 0.02);
-            double expertBytes = active * (double)shape.ExpertBytes + t * (double)shape.Hidden * 6;
-            points.Add(new CalibrationPoint(OpClass.ExpertGemm, $"T={t}", new OpSample(shape.ExpertFlops(t), expertBytes, moe.MedianMicros * 1e-6), held));
-            points.Add(new CalibrationPoint(OpClass.Router, $"T={t}", new OpSample(2.0 * t * shape.Experts * shape.Hidden,
-                2.0 * shape.Experts * shape.Hidden + 2.0 * t * shape.Hidden, route.MedianMicros * 1e-6), held));
+            points.Add(new CalibrationPoint(OpClass.ExpertGemm, $"T={t}", ExpertWork(shape, t, active) with { Seconds = moe.MedianMicros * 1e-6 }, held));
+            points.Add(new CalibrationPoint(OpClass.Router, $"T={t}", RouterWork(shape, t) with { Seconds = route.MedianMicros * 1e-6 }, held));
             log($"T={t,5}: experts {moe.MedianMicros,9:F1} us ({active} distinct), routing {route.MedianMicros,7:F1} us");
         }
         if (blas is null) return points;
@@ -65,6 +63,15 @@ public static class DeviceCalibrator
         }
         return points;
     }
+
+    /// <summary>Work of the expert part of one layer call: FLOPs, and bytes = the active experts' weights plus the
+    /// activations in and out (bf16). <paramref name="activeExperts"/> may be fractional (an expectation).</summary>
+    public static OpSample ExpertWork(MoeShape shape, int tokens, double activeExperts) =>
+        new(shape.ExpertFlops(tokens), activeExperts * shape.ExpertBytes + tokens * (double)shape.Hidden * 6, 0);
+
+    /// <summary>Work of routing one layer call: the router GEMM's FLOPs, its weights and the input rows.</summary>
+    public static OpSample RouterWork(MoeShape shape, int tokens) =>
+        new(2.0 * tokens * shape.Experts * shape.Hidden, 2.0 * shape.Experts * shape.Hidden + 2.0 * tokens * shape.Hidden, 0);
 
     /// <summary>Fits each measured op class on the training points; returns the profile and the held-out MAPE per class.</summary>
     public static (DeviceProfile Profile, Dictionary<OpClass, (double TrainMape, double HeldOutMape)> Errors) Fit(
