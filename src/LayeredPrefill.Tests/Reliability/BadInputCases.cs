@@ -137,6 +137,11 @@ public static class BadInputCases
         new("kernel-bench unknown shape", ["kernel-bench", "--shape", "llama"], "--shape"),
         new("selftest unknown backend", ["selftest", "--backend", "warp-drive"], "--backend"),
         new("gpu-ptx folder that cannot be written", ["gpu-ptx", "--out", "/proc/ptx"], "--out"),
+        new("calibration-check profile that does not exist", ["calibration-check", "--profile", "{tmp}/h100.json", "--serve", "{tmp}/serve.json"], "h100.json"),
+        new("calibration-check serve file that is not a gpu-serve-moe result", ["calibration-check", "--profile", "{repo}/results/devices/h100.json", "--serve", "{tmp}/serve.json"], "serve.json",
+            [("serve.json", "{\"device\": \"x\"}")]),
+        new("calibration-check serve run with a wrong number of iteration times", ["calibration-check", "--profile", "{repo}/results/devices/h100.json", "--serve", "{tmp}/short.json"], "short.json",
+            [("short.json", "{\"device\":\"x\",\"layers\":4,\"prompt\":1024,\"chunk\":512,\"groups\":2,\"results\":[{\"Policy\":\"chunked\",\"DecodeTokens\":0,\"Iterations\":2,\"Repeats\":2,\"IterationMillis\":[1,2,3]}]}")]),
         // Benchmark baseline gate (bench/LayeredPrefill.ResultsComparer)
         new("gate: --current that does not exist", ["compare", "--baseline", "{repo}/results/baseline", "--current", "{tmp}/none"], "--current", Tool: Gate),
         new("gate: --current with no report", ["compare", "--baseline", "{repo}/results/baseline", "--current", "{tmp}"], "--current", Tool: Gate),

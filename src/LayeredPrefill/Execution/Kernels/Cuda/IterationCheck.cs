@@ -37,11 +37,13 @@ public static class IterationCheck
         {
             using var doc = JsonDocument.Parse(text);
             var root = doc.RootElement;
-            var runs = root.GetProperty("results").EnumerateArray().Select(r => new ServeRun(
-                r.GetProperty("Policy").GetString()!, r.GetProperty("DecodeTokens").GetInt32(), r.GetProperty("Iterations").GetInt32(),
-                r.GetProperty("Repeats").GetInt32(), r.GetProperty("IterationMillis").EnumerateArray().Select(v => v.GetDouble()).ToArray())).ToArray();
-            var file = new ServeFile(root.GetProperty("device").GetString()!, root.GetProperty("layers").GetInt32(), root.GetProperty("prompt").GetInt32(),
-                root.GetProperty("chunk").GetInt32(), root.GetProperty("groups").GetInt32(), runs);
+            JsonElement F(JsonElement e, string name) =>
+                e.ValueKind == JsonValueKind.Object && e.TryGetProperty(name, out var v) ? v : throw new UserInputException($"{path}: not a gpu-serve-moe result file (no '{name}')");
+            var runs = F(root, "results").EnumerateArray().Select(r => new ServeRun(
+                F(r, "Policy").GetString()!, F(r, "DecodeTokens").GetInt32(), F(r, "Iterations").GetInt32(),
+                F(r, "Repeats").GetInt32(), F(r, "IterationMillis").EnumerateArray().Select(v => v.GetDouble()).ToArray())).ToArray();
+            var file = new ServeFile(F(root, "device").GetString()!, F(root, "layers").GetInt32(), F(root, "prompt").GetInt32(),
+                F(root, "chunk").GetInt32(), F(root, "groups").GetInt32(), runs);
             foreach (var r in runs)
             {
                 if (r.Policy is not ("chunked" or "layered")) throw new UserInputException($"{path}: unknown policy '{r.Policy}'");
@@ -50,7 +52,7 @@ public static class IterationCheck
             }
             return file;
         }
-        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
+        catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException)
         {
             throw new UserInputException($"{path}: not a gpu-serve-moe result file ({e.Message})");
         }
