@@ -3,15 +3,15 @@ using ILGPU;
 namespace LayeredPrefill.Execution.Kernels.Cuda;
 
 /// <summary>
-/// Version 7 of the tensor-core tile GEMM, for the compute-bound large batches: each 128-thread block computes
-/// one 64-row sort tile against 128 weight rows, every warp a 32×64 slab (16 mma per k16 step from 8 A and 16 B
-/// fragment words, where v1 needed 20 words for 8 mma), over 64-wide K slices in two XOR-swizzled shared-memory
-/// buffers: the next slice is loaded into registers while the current one is computed, then stored into the other
-/// buffer, so there is one barrier per 64 of K (v1: two, and its stores waited behind the compute).
-/// cp.async would need no staging registers, but any cp.async in a kernel stops ptxas from keeping mma.sync's
-/// inline-assembly operand slots in registers (checked with ptxas 11.8: 0 → 1416-byte stack), so loads go through views.
-/// Pass 3 on an H100: 64-row blocks with 32-wide slices (run 1) reached 146 TF/s at T = 8192 (v1: 92); 128-row
-/// blocks of 256 threads (run 2) were slower (126 TF/s): one block per SM stalls the whole SM at every barrier.
+/// Version 7 of the tensor-core tile GEMM, the default for every expert GEMM: each 128-thread block computes one 64-row
+/// sort tile against 128 weight rows, every warp a 32×64 slab (16 mma per k16 step from 6 ldmatrix.x4, where v1 needed
+/// 20 shared loads for 8 mma), over 64-wide K slices in two XOR-swizzled shared-memory buffers: the next slice is loaded
+/// into registers while the current one is computed, then stored into the other buffer, so there is one barrier per 64
+/// of K (v1: two per 64, and its stores waited behind the compute). 163 registers (3 blocks per SM), 0-byte stack.
+/// cp.async would need no staging registers, but any cp.async in a kernel stops ptxas from keeping the inline-assembly
+/// operand slots (mma, ldmatrix) in registers (checked with ptxas 11.8: 0 → 1416-byte stack), so loads go through views.
+/// Pass 3 on an H100 (results/gpu/NOTES-pass3.md): 146 TF/s at T = 8192 with 32-wide slices and shared loads, 126 with
+/// 128-row blocks of 256 threads (one block per SM stalls at every barrier), 212 in this form (v1: 92).
 /// Arguments and epilogues are v1's.
 /// </summary>
 public static class GroupedGemmKernelV7
