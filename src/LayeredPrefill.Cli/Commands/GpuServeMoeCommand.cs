@@ -71,7 +71,8 @@ internal static class GpuServeMoeCommand
             runner.RunIteration(it, d, false);
             acc.Synchronize();
             CudaProfiler.Stop();
-            Console.WriteLine($"profile {profile}: one iteration, prefill rows {it.PrefillRows} through layers {it.FirstLayer}..{it.EndLayer - 1}, {d} decode rows; software expert bytes {bytes:F0}");
+            double activations = MoeServeSchedule.ActivationReadBytes(it, d, layers, shape);
+            Console.WriteLine($"profile {profile}: one iteration, prefill rows {it.PrefillRows} through layers {it.FirstLayer}..{it.EndLayer - 1}, {d} decode rows; software expert bytes {bytes:F0}, activation bytes {activations:F0}, sum {bytes + activations:F0}");
             return 0;
         }
 

@@ -90,3 +90,34 @@ public class IterationCheckTests
         Assert.Throws<UserInputException>(() => IterationCheck.ReadServeFile(path));   // now missing
     }
 }
+
+/// <summary>The activation bytes that, added to the expert bytes, should match Nsight Compute's DRAM reads.</summary>
+public class ActivationBytesTests
+{
+    [Fact]
+    public void OneLayerCallReadsInputsGatheredRowsSiluRowsAndPerSlotOutputsOnce()
+    {
+        var shape = MoeShape.Qwen3;
+        // 544 rows: 544·2048·2 + 4352·(2048·2 + 768·2 + 2048·2) bytes.
+        Assert.Equal(544.0 * 4096 + 4352.0 * (4096 + 1536 + 4096), shape.ActivationReadBytes(544));
+        Assert.Equal(0, shape.ActivationReadBytes(0));
+        var random = new Random(31);
+        int a = random.Next(1, 5000), b = random.Next(1, 5000);
+        Assert.Equal(shape.ActivationReadBytes(a) + shape.ActivationReadBytes(b), shape.ActivationReadBytes(a + b), 6);
+    }
+
+    [Fact]
+    public void TheProfiledIterationsOfRunTenReadTheBytesTheReadmeQuotes()
+    {
+        var shape = MoeShape.Qwen3;
+        // gpu-serve-moe --layers 4 --decodes 32 --profile chunked|layered: first iteration of each schedule.
+        var chunked = MoeServeSchedule.Chunked(8192, 512, 4)[0];
+        var layered = MoeServeSchedule.Layered(8192, 4, 4)[0];
+        Assert.Equal(new[] { 544, 544, 544, 544 }, MoeServeSchedule.LayerRows(chunked, 32, 4));
+        Assert.Equal(new[] { 8224, 32, 32, 32 }, MoeServeSchedule.LayerRows(layered, 32, 4));
+        Assert.Equal(178_257_920, MoeServeSchedule.ActivationReadBytes(chunked, 32, 4, shape));
+        Assert.Equal(681_574_400, MoeServeSchedule.ActivationReadBytes(layered, 32, 4, shape));
+        // Without decode rows a layered iteration calls only its group's layer.
+        Assert.Equal(new[] { 8192 }, MoeServeSchedule.LayerRows(MoeServeSchedule.Layered(8192, 4, 4)[1], 0, 4));
+    }
+}

@@ -73,17 +73,9 @@ public static class IterationCheck
             {
                 var times = Enumerable.Range(0, run.Repeats).Select(r => run.IterationMillis[r * run.Iterations + i]).OrderBy(v => v).ToArray();
                 double measured = times[times.Length / 2];
-                double seconds = 0;
-                int calls = 0;
-                var it = schedule[i];
-                for (int l = 0; l < file.Layers; l++)
-                {
-                    bool prefill = it.PrefillRows > 0 && l >= it.FirstLayer && l < it.EndLayer;
-                    int rows = prefill ? it.PrefillRows + run.Decodes : run.Decodes;
-                    if (rows == 0) continue;
-                    seconds += LayerSeconds(profile, shape, rows);
-                    calls++;
-                }
+                var rows = MoeServeSchedule.LayerRows(schedule[i], run.Decodes, file.Layers).ToArray();
+                double seconds = rows.Sum(t => LayerSeconds(profile, shape, t));
+                int calls = rows.Length;
                 list.Add(new IterationPrediction(run.Policy, run.Decodes, i, calls, measured, seconds * 1e3));
             }
         }

@@ -8,7 +8,8 @@ namespace LayeredPrefill.Execution.Kernels.Cuda;
 public sealed record ServeRunResult(
     string Policy, int Layers, int PromptTokens, int DecodeTokens, int Iterations, int Repeats,
     IReadOnlyList<double> IterationMillis, double TtftMillis, double DecodeItlP50Millis, double DecodeItlP99Millis,
-    double ExpertBytes, IReadOnlyList<double> IterationExpertBytes, double Joules, double JoulesPerToken, double MeanWatts);
+    double ExpertBytes, IReadOnlyList<double> IterationExpertBytes, IReadOnlyList<double> IterationActivationBytes,
+    double Joules, double JoulesPerToken, double MeanWatts);
 
 /// <summary>
 /// Runs a prompt through many MoE layers on the GPU under a schedule, alone or with decode rows that
@@ -63,7 +64,8 @@ public sealed class MoeServeRunner : IDisposable
         var sorted = times.OrderBy(v => v).ToArray();
         return new ServeRunResult(policy, _weights.Count, _prompt, decodes, schedule.Count, repeats, times,
             perRepeatTtft[repeats / 2], Percentile(sorted, 0.5), Percentile(sorted, 0.99),
-            iterBytes.Sum(), iterBytes, joules, joules / (tokensPerRepeat * repeats), joules / seconds);
+            iterBytes.Sum(), iterBytes, schedule.Select(it => MoeServeSchedule.ActivationReadBytes(it, decodes, _weights.Count, shape)).ToArray(),
+            joules, joules / (tokensPerRepeat * repeats), joules / seconds);
     }
 
     /// <summary>Queues one iteration; with <paramref name="countExperts"/> it syncs per layer and returns the expert bytes read.</summary>

@@ -30,4 +30,20 @@ public static class MoeServeSchedule
         }
         return list;
     }
+
+    /// <summary>Rows of every layer call of iteration <paramref name="it"/> with <paramref name="decodes"/> decode rows
+    /// joining every layer, in layer order (layers with no rows make no call).</summary>
+    public static IEnumerable<int> LayerRows(ServeIteration it, int decodes, int layers)
+    {
+        for (int l = 0; l < layers; l++)
+        {
+            bool prefill = it.PrefillRows > 0 && l >= it.FirstLayer && l < it.EndLayer;
+            int rows = prefill ? it.PrefillRows + decodes : decodes;
+            if (rows > 0) yield return rows;
+        }
+    }
+
+    /// <summary>Activation bytes the iteration's layer calls read (<see cref="MoeShape.ActivationReadBytes"/>).</summary>
+    public static double ActivationReadBytes(ServeIteration it, int decodes, int layers, MoeShape shape) =>
+        LayerRows(it, decodes, layers).Sum(shape.ActivationReadBytes);
 }

@@ -18,6 +18,17 @@ public sealed record MoeShape(int Hidden, int Experts, int Ffn, int TopK)
     /// <summary>FLOPs of the expert GEMMs for <paramref name="tokens"/> tokens.</summary>
     public double ExpertFlops(int tokens) => 6.0 * tokens * TopK * Hidden * Ffn;
 
+    /// <summary>
+    /// Activation bytes one layer call of <paramref name="tokens"/> rows must read from DRAM, each array once: the input
+    /// rows (router), the gathered input row of every (token, slot) (gate/up), the SiLU·mul rows (down) and the bf16
+    /// per-slot outputs (combine). With the expert weights this is what Nsight Compute's dram__bytes_read should see.
+    /// </summary>
+    public double ActivationReadBytes(int tokens)
+    {
+        double slots = (double)tokens * TopK;
+        return 2.0 * tokens * Hidden + slots * (2.0 * Hidden + 2.0 * Ffn + 2.0 * Hidden);
+    }
+
     /// <summary>Most tiles of <paramref name="tileRows"/> rows the sort can produce for <paramref name="tokens"/> tokens.</summary>
     public int MaxTiles(int tokens, int tileRows = GroupedGemmKernel.TileRows) => tokens * TopK / tileRows + Math.Min(Experts, tokens * TopK);
 
