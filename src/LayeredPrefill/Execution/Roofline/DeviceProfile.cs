@@ -13,6 +13,8 @@ namespace LayeredPrefill.Execution.Roofline;
 /// <param name="DramPicojoulesPerByte">Energy to move one byte through HBM.</param>
 /// <param name="PicojoulesPerFlop">Energy of one bf16 tensor-core FLOP.</param>
 /// <param name="Source">Where the numbers come from (datasheet, calibration run with date and card).</param>
+/// <param name="Shaped">Efficiencies measured for one weight-matrix size of an op class (a calibrated model's own projection
+/// shapes); an op whose per-GPU weight bytes match one (within 0.5%) takes it instead of its class's.</param>
 public sealed record DeviceProfile(
     string Name,
     double MemoryBytes,
@@ -24,9 +26,25 @@ public sealed record DeviceProfile(
     double IdleWatts,
     double DramPicojoulesPerByte,
     double PicojoulesPerFlop,
-    string Source)
+    string Source,
+    IReadOnlyList<ShapedEfficiency>? Shaped = null)
 {
+    /// <summary>Relative tolerance when matching an op's weight bytes to a shaped entry.</summary>
+    public const double ShapeTolerance = 0.005;
+
     /// <summary>Efficiency of <paramref name="op"/>.</summary>
     public OpEfficiency For(OpClass op) =>
         Efficiency.TryGetValue(op, out var e) ? e : throw new UserInputException($"device profile '{Name}': no efficiency for op class {op}");
+
+    /// <summary>Efficiency of an <paramref name="op"/> whose weight matrix is <paramref name="weightBytes"/> per GPU: a matching shaped entry, else the class's.</summary>
+    public OpEfficiency For(OpClass op, double weightBytes)
+    {
+        if (Shaped is not null)
+            foreach (var s in Shaped)
+                if (s.Op == op && Math.Abs(s.WeightBytes - weightBytes) <= ShapeTolerance * s.WeightBytes) return s.Efficiency;
+        return For(op);
+    }
 }
+
+/// <summary>The efficiency of <paramref name="Op"/> for weight matrices of <paramref name="WeightBytes"/> per GPU (e.g. a calibrated QKV projection).</summary>
+public sealed record ShapedEfficiency(OpClass Op, double WeightBytes, OpEfficiency Efficiency);

@@ -15,8 +15,10 @@ public static class DeviceProfileJson
     [
         "name", "memoryBytes", "peakMemoryBytesPerSecond", "peakMatrixFlopsPerSecond", "efficiency",
         "interconnectBytesPerSecond", "interconnectLatencySeconds", "idleWatts", "dramPicojoulesPerByte",
-        "picojoulesPerFlop", "source",
+        "picojoulesPerFlop", "source", "shaped",
     ];
+
+    private static readonly string[] ShapedFields = ["op", "weightBytes", "computeFraction", "memoryFraction", "launchOverheadSeconds"];
 
     private static readonly string[] EfficiencyFields = ["computeFraction", "memoryFraction", "launchOverheadSeconds"];
 
@@ -57,6 +59,22 @@ public static class DeviceProfileJson
             w.WriteNumber("dramPicojoulesPerByte", profile.DramPicojoulesPerByte);
             w.WriteNumber("picojoulesPerFlop", profile.PicojoulesPerFlop);
             w.WriteString("source", profile.Source);
+            // Optional: written only when present, so profiles without shaped entries keep their old text.
+            if (profile.Shaped is { Count: > 0 } shaped)
+            {
+                w.WriteStartArray("shaped");
+                foreach (var e in shaped)
+                {
+                    w.WriteStartObject();
+                    w.WriteString("op", e.Op.ToString());
+                    w.WriteNumber("weightBytes", e.WeightBytes);
+                    w.WriteNumber("computeFraction", e.Efficiency.ComputeFraction);
+                    w.WriteNumber("memoryFraction", e.Efficiency.MemoryFraction);
+                    w.WriteNumber("launchOverheadSeconds", e.Efficiency.LaunchOverheadSeconds);
+                    w.WriteEndObject();
+                }
+                w.WriteEndArray();
+            }
             w.WriteEndObject();
         }
         return Encoding.UTF8.GetString(stream.ToArray()) + "\n";
@@ -112,6 +130,29 @@ public static class DeviceProfileJson
                 if (!efficiency.ContainsKey(op))
                     throw new UserInputException($"{where}: field 'efficiency.{op}' is missing");
 
+            var shapedList = new List<ShapedEfficiency>();
+            if (root.TryGetProperty("shaped", out var shapedElement))
+            {
+                if (shapedElement.ValueKind != JsonValueKind.Array)
+                    throw new UserInputException($"{where}: field 'shaped' must be an array");
+                int index = 0;
+                foreach (var item in shapedElement.EnumerateArray())
+                {
+                    string prefix = $"shaped[{index++}].";
+                    if (item.ValueKind != JsonValueKind.Object)
+                        throw new UserInputException($"{where}: field '{prefix[..^1]}' must be an object");
+                    RefuseUnknown(item, ShapedFields, where, prefix);
+                    var opElement = Required(item, "op", where, prefix);
+                    string? opName = opElement.ValueKind == JsonValueKind.String ? opElement.GetString() : null;
+                    if (opName is null || Array.IndexOf(Enum.GetNames<OpClass>(), opName) < 0)
+                        throw new UserInputException($"{where}: field '{prefix}op' is not an op class (valid: {string.Join(", ", Enum.GetNames<OpClass>())})");
+                    shapedList.Add(new ShapedEfficiency(Enum.Parse<OpClass>(opName),
+                        Number(item, "weightBytes", where, prefix, allowZero: false),
+                        new OpEfficiency(Fraction(item, "computeFraction", where, prefix), Fraction(item, "memoryFraction", where, prefix),
+                            Number(item, "launchOverheadSeconds", where, prefix, allowZero: true))));
+                }
+            }
+
             return new DeviceProfile(
                 Name: Text(root, "name", where),
                 MemoryBytes: Number(root, "memoryBytes", where, "", allowZero: false),
@@ -123,7 +164,8 @@ public static class DeviceProfileJson
                 IdleWatts: Number(root, "idleWatts", where, "", allowZero: true),
                 DramPicojoulesPerByte: Number(root, "dramPicojoulesPerByte", where, "", allowZero: true),
                 PicojoulesPerFlop: Number(root, "picojoulesPerFlop", where, "", allowZero: true),
-                Source: Text(root, "source", where));
+                Source: Text(root, "source", where),
+                Shaped: shapedList.Count > 0 ? shapedList : null);
         }
     }
 

@@ -22,6 +22,8 @@ public sealed class RooflineExecutor : IExecutor
     private readonly double[] _bytesPerSecond;
     private readonly double[] _flopsPerSecond;
     private readonly double[] _launchSeconds;
+    // Rate slot of each layer's QKV, O and dense-FFN GEMM: the DenseGemm class, or a slot after the classes for a shaped efficiency.
+    private readonly int[] _qkvSlot, _oSlot, _ffnSlot;
     private readonly double _expertBytesPerGpu;
     private readonly double _hiddenBytes;
     private double[] _prefillPairs = new double[16];
@@ -39,17 +41,22 @@ public sealed class RooflineExecutor : IExecutor
         _layers = new RooflineLayerShape[model.Layers];
         for (int layer = 0; layer < model.Layers; layer++) _layers[layer] = RooflineLayerShape.Of(model, layer, tensorParallel);
 
-        int classes = Enum.GetValues<OpClass>().Length;
-        _bytesPerSecond = new double[classes];
-        _flopsPerSecond = new double[classes];
-        _launchSeconds = new double[classes];
-        foreach (var op in Enum.GetValues<OpClass>())
+        // Slots 0..classes-1 are the op classes in enum order (Op(OpClass) indexes them by value).
+        var slots = Enum.GetValues<OpClass>().Select(op => device.For(op)).ToList();
+        var shapedSlot = new Dictionary<OpEfficiency, int>();
+        int Slot(double weightBytes)
         {
-            var e = device.For(op);
-            _bytesPerSecond[(int)op] = device.PeakMemoryBytesPerSecond * e.MemoryFraction;
-            _flopsPerSecond[(int)op] = device.PeakMatrixFlopsPerSecond * e.ComputeFraction;
-            _launchSeconds[(int)op] = e.LaunchOverheadSeconds;
+            var e = device.For(OpClass.DenseGemm, weightBytes);
+            if (ReferenceEquals(e, device.For(OpClass.DenseGemm))) return (int)OpClass.DenseGemm;
+            if (!shapedSlot.TryGetValue(e, out int slot)) { slot = slots.Count; slots.Add(e); shapedSlot[e] = slot; }
+            return slot;
         }
+        _qkvSlot = _layers.Select(l => Slot(l.QkvWeightBytes)).ToArray();
+        _oSlot = _layers.Select(l => Slot(l.OWeightBytes)).ToArray();
+        _ffnSlot = _layers.Select(l => Slot(l.FfnWeightBytes)).ToArray();
+        _bytesPerSecond = slots.Select(e => device.PeakMemoryBytesPerSecond * e.MemoryFraction).ToArray();
+        _flopsPerSecond = slots.Select(e => device.PeakMatrixFlopsPerSecond * e.ComputeFraction).ToArray();
+        _launchSeconds = slots.Select(e => e.LaunchOverheadSeconds).ToArray();
         _expertBytesPerGpu = (double)model.ExpertBytes / tensorParallel;
         _hiddenBytes = (double)model.HiddenSize * model.BytesPerWeight;
     }
@@ -145,10 +152,10 @@ public sealed class RooflineExecutor : IExecutor
             double t = tokens;
             double before = acc.Seconds;
             Op(OpClass.Elementwise, ref acc, 0, s.NormWeightBytes, 0, 0, t * s.NormActivationBytesPerToken, 0);
-            Op(OpClass.DenseGemm, ref acc, 0, s.QkvWeightBytes, 0, 0, t * s.QkvActivationBytesPerToken, t * s.QkvFlopsPerToken);
+            Op(_qkvSlot[layer], ref acc, 0, s.QkvWeightBytes, 0, 0, t * s.QkvActivationBytesPerToken, t * s.QkvFlopsPerToken);
             Op(OpClass.Attention, ref acc, 0, 0, kvReadTokens * s.KvBytesPerToken, t * s.KvBytesPerToken,
                 t * s.AttentionActivationBytesPerToken, pairs * s.AttentionFlopsPerPair);
-            Op(OpClass.DenseGemm, ref acc, 0, s.OWeightBytes, 0, 0, t * s.OActivationBytesPerToken, t * s.OFlopsPerToken);
+            Op(_oSlot[layer], ref acc, 0, s.OWeightBytes, 0, 0, t * s.OActivationBytesPerToken, t * s.OFlopsPerToken);
             acc.Seconds += AllReduceSeconds(t * _hiddenBytes);
 
             double moeSeconds = 0, distinct = 0;
@@ -160,7 +167,7 @@ public sealed class RooflineExecutor : IExecutor
                     t * s.ExpertActivationBytesPerToken, t * s.ExpertFlopsPerToken);
             }
             if (s.FfnWeightBytes > 0)
-                Op(OpClass.DenseGemm, ref acc, 0, s.FfnWeightBytes, 0, 0, t * s.FfnActivationBytesPerToken, t * s.FfnFlopsPerToken);
+                Op(_ffnSlot[layer], ref acc, 0, s.FfnWeightBytes, 0, 0, t * s.FfnActivationBytesPerToken, t * s.FfnFlopsPerToken);
             acc.Seconds += AllReduceSeconds(t * _hiddenBytes);
 
             details?.Add(new LayerCost(layer, tokens, acc.Seconds - before, moeSeconds, distinct, distinct * _model.ExpertBytes));
@@ -199,7 +206,11 @@ public sealed class RooflineExecutor : IExecutor
         _tp == 1 ? 0 : _device.InterconnectLatencySeconds + 2.0 * (_tp - 1) / _tp * bytes / _device.InterconnectBytesPerSecond;
 
     /// <summary>Adds one op's per-GPU bytes, FLOPs and time to <paramref name="acc"/>; returns the time.</summary>
-    private double Op(OpClass op, ref Accumulator acc, double expertBytes, double denseBytes, double kvRead, double kvWrite, double activation, double flops)
+    private double Op(OpClass op, ref Accumulator acc, double expertBytes, double denseBytes, double kvRead, double kvWrite, double activation, double flops) =>
+        Op((int)op, ref acc, expertBytes, denseBytes, kvRead, kvWrite, activation, flops);
+
+    /// <summary>As above, at the rates of slot <paramref name="i"/> (an op class, or a shaped efficiency's slot).</summary>
+    private double Op(int i, ref Accumulator acc, double expertBytes, double denseBytes, double kvRead, double kvWrite, double activation, double flops)
     {
         acc.ExpertBytes += expertBytes;
         acc.DenseBytes += denseBytes;
@@ -207,7 +218,6 @@ public sealed class RooflineExecutor : IExecutor
         acc.KvWriteBytes += kvWrite;
         acc.ActivationBytes += activation;
         acc.Flops += flops;
-        int i = (int)op;
         double bytes = expertBytes + denseBytes + kvRead + kvWrite + activation;
         double seconds = Math.Max(bytes / _bytesPerSecond[i], flops / _flopsPerSecond[i]) + _launchSeconds[i];
         acc.Seconds += seconds;
