@@ -50,8 +50,10 @@ internal static class GpuMoeBenchCommand
         Console.WriteLine(session.Describe());
         if (grid is not ("columns" or "tiles")) throw new LayeredPrefill.UserInputException($"--grid: '{grid}' is not columns or tiles");
         var layer = new CudaMoeLayer(k, shape, kernelVersion) { ColumnsFastest = grid == "columns", V4MinTokens = v4MinTokens, V4MaxTokens = v4MaxTokens, RotateK = rotateK, V7MinTokens = v7MinTokens };
-        Console.WriteLine($"tile GEMM kernel v{kernelVersion}, grid {grid}-first" + (kernelVersion >= 4 ? $", v4 for {v4MinTokens}-{v4MaxTokens} tokens, rotate-k {rotateK}" : "")
-            + (kernelVersion == 7 ? $", v7 from {v7MinTokens} tokens" : ""));
+        // Say which kernel each batch size takes: kernel 7's v7 window shadows v4's where they overlap.
+        string v4Window = kernelVersion >= 4 && (kernelVersion == 4 || v7MinTokens > v4MinTokens)
+            ? $", v4 for {v4MinTokens}-{(kernelVersion == 7 ? Math.Min(v4MaxTokens, v7MinTokens - 1) : v4MaxTokens)} tokens, rotate-k {rotateK}" : "";
+        Console.WriteLine($"tile GEMM kernel {kernelVersion}: grid {grid}-first{v4Window}" + (kernelVersion == 7 ? $", v7 from {v7MinTokens} tokens" : "") + ", v1 for the router and every other batch");
         using var w = new MoeLayerWeights(k, shape, (uint)seed);
         int maxTokens = tokenList.Concat(checkList).Max();
         using var ws = new MoeWorkspace(k, shape, maxTokens);
