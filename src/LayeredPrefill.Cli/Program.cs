@@ -15,6 +15,7 @@ root.Subcommands.Add(GpuMoeBenchCommand.Create());
 root.Subcommands.Add(GpuServeMoeCommand.Create());
 root.Subcommands.Add(CalibrateCommand.Create());
 root.Subcommands.Add(CalibrationCheckCommand.Create());
+root.Subcommands.Add(GpuReportCommand.Create());
 root.Subcommands.Add(DevicesCommand.Create());
 root.Subcommands.Add(SelfTestCommand.Create());
 root.Subcommands.Add(KernelBenchCommand.Create());

@@ -137,6 +137,7 @@ public static class BadInputCases
         new("kernel-bench unknown shape", ["kernel-bench", "--shape", "llama"], "--shape"),
         new("selftest unknown backend", ["selftest", "--backend", "warp-drive"], "--backend"),
         new("gpu-ptx folder that cannot be written", ["gpu-ptx", "--out", "/proc/ptx"], "--out"),
+        new("gpu-report folder that does not exist", ["gpu-report", "--run", "{tmp}/no-such-run"], "--run"),
         new("calibrate refit without the base profile", ["calibrate", "--refit-from", "{repo}/results/gpu/2026-11-27-h100-pass3-run10/calib-details.json", "--out", "{tmp}/p.json"], "--base"),
         new("calibrate refit from a file that is not a details file", ["calibrate", "--refit-from", "{tmp}/d.json", "--base", "{repo}/results/devices/h100.json", "--out", "{tmp}/p.json", "--details", "{tmp}/e.json"], "d.json",
             [("d.json", "[1, 2]")]),
