@@ -42,17 +42,6 @@ public static class Ptx
         return new U4 { X = x.Value, Y = y.Value, Z = z.Value, W = w.Value };
     }
 
-    /// <summary>16 bytes as two 8-byte read-only loads through the value form of Emit, whose result lands in a register.</summary>
-    /// <remarks>Load16's EmitRef passes its four outputs through a local slot, and the store to that slot right after the load
-    /// makes the thread wait for the data before it issues its next load (run 1 of pass 2: one LDL/STL per LDG.128 in v1's SASS),
-    /// so only one load per thread was ever in flight. These loads stay in flight until first use.</remarks>
-    public static U4 Load16Split(ulong address)
-    {
-        CudaAsm.Emit("ld.global.nc.u64 %0, [%1];", out ulong lo, address);
-        CudaAsm.Emit("ld.global.nc.u64 %0, [%1+8];", out ulong hi, address);
-        return new U4 { X = (uint)lo, Y = (uint)(lo >> 32), Z = (uint)hi, W = (uint)(hi >> 32) };
-    }
-
     /// <summary>Shared-space address (32-bit) of the kernel's first shared allocation, ILGPU's <c>__shared_alloca0</c>.</summary>
     /// <remarks>ILGPU 1.5 cannot hand a shared view's address to inline PTX, so the kernel that uses this makes exactly one shared allocation; the PTX dump and the GPU check confirm the name.</remarks>
     public static uint FirstSharedAddress()
@@ -61,17 +50,9 @@ public static class Ptx
         return address;
     }
 
-    /// <summary>cp.async of 16 bytes global → shared; <paramref name="sourceBytes"/> 0 fills zeros instead of reading.</summary>
-    public static void CopyAsync16(uint sharedAddress, ulong globalAddress, uint sourceBytes)
-    {
-        // All inputs, no outputs: the value form of Emit, so no local-memory temporaries.
-        CudaAsm.Emit("cp.async.cg.shared.global [%0], [%1], 16, %2;", sharedAddress, globalAddress, sourceBytes);
-    }
-
-    /// <summary>Closes the current group of cp.async copies.</summary>
-    public static void CommitAsync() => CudaAsm.Emit("cp.async.commit_group;");
-
     /// <summary>ldmatrix.x4: four 8×8 bf16 matrices from shared memory, one row address per lane.</summary>
+    /// <remarks>Its outputs pass through EmitRef slots that ptxas keeps in registers, unless the kernel also has a cp.async
+    /// (pass 3: any cp.async leaves every slot in local memory), which is why no kernel here uses cp.async.</remarks>
     public static U4 LoadMatrixX4(uint sharedAddress)
     {
         Output<uint> x = default, y = default, z = default, w = default;
