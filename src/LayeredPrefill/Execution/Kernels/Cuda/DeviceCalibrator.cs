@@ -68,14 +68,15 @@ public static class DeviceCalibrator
         for (int i = 0; i < Tokens.Length; i++)
         {
             int t = Tokens[i];
+            var medians = new double[shapes.Length];
             for (int j = 0; j < shapes.Length; j++)
             {
                 var (n, kk) = shapes[j];
-                var sweeps = Enumerable.Range(0, DenseRounds).Select(r => rounds[i, j, r]).Order().ToArray();
+                medians[j] = Enumerable.Range(0, DenseRounds).Select(r => rounds[i, j, r]).Order().ElementAt(DenseRounds / 2);
                 points.Add(new CalibrationPoint(OpClass.DenseGemm, $"T={t} N={n} K={kk}",
-                    new OpSample(2.0 * t * n * kk, 2.0 * ((double)n * kk + (double)t * kk + (double)t * n), sweeps[DenseRounds / 2] * 1e-6), i % 2 == 1));
+                    new OpSample(2.0 * t * n * kk, 2.0 * ((double)n * kk + (double)t * kk + (double)t * n), medians[j] * 1e-6), i % 2 == 1));
             }
-            log($"T={t,5}: dense GEMMs {string.Join(", ", shapes.Select((sh, j) => $"{sh.N}x{sh.K} {Enumerable.Range(0, DenseRounds).Select(r => rounds[i, j, r]).Order().ElementAt(DenseRounds / 2),6:F1} us"))} (median of {DenseRounds} sweeps)");
+            log($"T={t,5}: dense GEMMs {string.Join(", ", shapes.Select((sh, j) => $"{sh.N}x{sh.K} {medians[j],6:F1} us"))} (median of {DenseRounds} sweeps)");
         }
         return points;
     }

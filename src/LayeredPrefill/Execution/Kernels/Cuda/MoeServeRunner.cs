@@ -83,13 +83,10 @@ public sealed class MoeServeRunner : IDisposable
         }
         if (decodes > 0)
             _pool.View.SubView((long)_prompt * h2, (long)decodes * h2).CopyTo(_decode.X.View.SubView(0, (long)decodes * h2));
-        for (int l = 0; l < _weights.Count; l++)
+        foreach (var call in MoeServeSchedule.LayerCalls(it, decodes, _weights.Count))
         {
-            bool prefill = it.PrefillRows > 0 && l >= it.FirstLayer && l < it.EndLayer;
-            int rows = prefill ? it.PrefillRows + decodes : decodes;
-            if (rows == 0) continue;
-            var ws = prefill ? _batch : _decode;
-            _layer.Forward(_weights[l], ws, rows);
+            var ws = call.Prefill ? _batch : _decode;
+            _layer.Forward(_weights[call.Layer], ws, call.Rows);
             if (countExperts)
             {
                 _k.Accelerator.Synchronize();

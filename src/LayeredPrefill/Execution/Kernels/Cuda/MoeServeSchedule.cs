@@ -7,6 +7,9 @@ namespace LayeredPrefill.Execution.Kernels.Cuda;
 /// <param name="EndLayer">Layer after the last one that runs the prefill rows.</param>
 public sealed record ServeIteration(int PrefillFirstRow, int PrefillRows, int FirstLayer, int EndLayer);
 
+/// <summary>One layer call of an iteration: the layer, its rows, and whether the prefill rows are among them.</summary>
+public sealed record LayerCall(int Layer, int Rows, bool Prefill);
+
 /// <summary>Chunked and layered schedules of one prompt, at the MoE level (attention left out).</summary>
 public static class MoeServeSchedule
 {
@@ -31,17 +34,22 @@ public static class MoeServeSchedule
         return list;
     }
 
-    /// <summary>Rows of every layer call of iteration <paramref name="it"/> with <paramref name="decodes"/> decode rows
-    /// joining every layer, in layer order (layers with no rows make no call).</summary>
-    public static IEnumerable<int> LayerRows(ServeIteration it, int decodes, int layers)
+    /// <summary>Every layer call of iteration <paramref name="it"/> with <paramref name="decodes"/> decode rows joining every
+    /// layer, in layer order (layers with no rows make no call): the one rule the GPU runner, the calibration check and the
+    /// activation-byte count share.</summary>
+    public static IEnumerable<LayerCall> LayerCalls(ServeIteration it, int decodes, int layers)
     {
         for (int l = 0; l < layers; l++)
         {
             bool prefill = it.PrefillRows > 0 && l >= it.FirstLayer && l < it.EndLayer;
             int rows = prefill ? it.PrefillRows + decodes : decodes;
-            if (rows > 0) yield return rows;
+            if (rows > 0) yield return new LayerCall(l, rows, prefill);
         }
     }
+
+    /// <summary>Rows of every layer call (<see cref="LayerCalls"/>).</summary>
+    public static IEnumerable<int> LayerRows(ServeIteration it, int decodes, int layers) =>
+        LayerCalls(it, decodes, layers).Select(c => c.Rows);
 
     /// <summary>Activation bytes the iteration's layer calls read (<see cref="MoeShape.ActivationReadBytes"/>).</summary>
     public static double ActivationReadBytes(ServeIteration it, int decodes, int layers, MoeShape shape) =>
