@@ -95,7 +95,7 @@ internal static class GpuMoeBenchCommand
             double seconds = sw.Elapsed.TotalSeconds;
             ulong e1 = nvml?.Millijoules() ?? 0;
             int calls = 4 + moe.Batches * moe.RepsPerBatch;
-            double joules = nvml is null ? double.NaN : (e1 - e0) / 1000.0 / calls;
+            double joules = nvml is null ? double.NaN : NvmlEnergy.JoulesBetween(e0, e1) / calls;
             layer.Experts(w, ws, t);
             acc.Synchronize();
             var fused = ws.Output.View.SubView(0, (long)t * shape.Hidden).GetAsArray1D();

@@ -137,4 +137,12 @@ public class CudaHostSideTests
             Assert.Equal(0.75 * sum, y[o], 12);
         }
     }
+
+    [Fact]
+    public void NvmlEnergyThatDidNotAdvanceIsUnknownNotZero()
+    {
+        Assert.Equal(1.5, NvmlEnergy.JoulesBetween(10_000, 11_500));
+        Assert.True(double.IsNaN(NvmlEnergy.JoulesBetween(10_000, 10_000)));
+        Assert.True(double.IsNaN(NvmlEnergy.JoulesBetween(10_000, 9_000)));
+    }
 }

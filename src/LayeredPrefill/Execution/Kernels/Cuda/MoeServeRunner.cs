@@ -58,7 +58,7 @@ public sealed class MoeServeRunner : IDisposable
                 times.Add(sw.Elapsed.TotalMilliseconds);
             }
         double seconds = total.Elapsed.TotalSeconds;
-        double joules = nvml is null ? double.NaN : (nvml.Millijoules() - e0) / 1000.0;
+        double joules = nvml is null ? double.NaN : NvmlEnergy.JoulesBetween(e0, nvml.Millijoules());
         double tokensPerRepeat = _prompt + (double)decodes * schedule.Count;
         var perRepeatTtft = Enumerable.Range(0, repeats).Select(r => times.Skip(r * schedule.Count).Take(schedule.Count).Sum()).OrderBy(v => v).ToArray();
         var sorted = times.OrderBy(v => v).ToArray();

@@ -43,6 +43,11 @@ public sealed unsafe class NvmlEnergy : IDisposable
         return mj;
     }
 
+    /// <summary>Joules between two <see cref="Millijoules"/> readings; NaN when the counter did not advance (the work was shorter
+    /// than NVML's update period, so its energy is unknown, not zero).</summary>
+    public static double JoulesBetween(ulong startMillijoules, ulong endMillijoules) =>
+        endMillijoules > startMillijoules ? (endMillijoules - startMillijoules) / 1000.0 : double.NaN;
+
     /// <summary>Board power now, in watts.</summary>
     public double Watts()
     {
