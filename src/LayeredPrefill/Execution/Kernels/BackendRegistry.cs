@@ -1,3 +1,4 @@
+using LayeredPrefill.Execution.Kernels.Cuda;
 using LayeredPrefill.Execution.Kernels.Ilgpu;
 using LayeredPrefill.Execution.Kernels.Simd;
 
@@ -40,13 +41,31 @@ public static class BackendRegistry
         catch (Exception e) when (e is not OutOfMemoryException) { return new BackendProbe(name, "?", 0, e.Message); }
     }
 
-    /// <summary>Bytes a backend needs for a model's weights plus its KV pool (simd holds raw and packed copies while packing).</summary>
-    public static long BytesNeeded(string name, Models.MoeModel model, EngineOptions options) =>
-        (name == "simd" ? 2 : 1) * MoeWeights.Fp32Bytes(model) + options.KvPoolBytes(model);
+    /// <summary>The backend that holds bf16 weights in device memory and draws them there (no host copy).</summary>
+    public const string Cuda = "ilgpu-cuda";
 
-    internal static IMoeBackend Create(string name, MoeWeights weights, EngineOptions options, RopeTable rope) => name switch
+    /// <summary>Bytes a backend needs: a CUDA GPU its bf16 weights, KV pool and activations; the others their fp32 weights
+    /// (simd holds raw and packed copies while packing) plus the fp32 KV pool.</summary>
+    public static long BytesNeeded(string name, Models.MoeModel model, EngineOptions options) => name == Cuda
+        ? CudaBackend.BytesNeeded(model, options.KvBlocks, options.MaxBatchTokens)
+        : (name == "simd" ? 2 : 1) * MoeWeights.Fp32Bytes(model) + options.KvPoolBytes(model);
+
+    /// <summary>Checks that <paramref name="name"/> can run <paramref name="model"/> (shape limits of its kernels).</summary>
+    public static void RequireSupported(string name, Models.MoeModel model, string where)
     {
-        "simd" => new SimdBackend(weights, options.KvBlocks, rope),
-        _ => new IlgpuBackend(name, weights, options.KvBlocks, rope),
-    };
+        if (name == Cuda) CudaBackend.RequireSupported(model, where);
+        else MoeWeights.RequireSupported(model, where);
+    }
+
+    internal static IMoeBackend Create(string name, Models.MoeModel model, EngineOptions options, RopeTable rope)
+    {
+        if (name == Cuda)
+        {
+            if (options.AdjustWeights is not null) throw new InvalidOperationException("backend ilgpu-cuda draws its weights on the GPU; it takes no host weight hook");
+            return new CudaBackend(model, options, rope, options.MaxBatchTokens);
+        }
+        var weights = MoeWeights.Create(model, options.Seed);
+        options.AdjustWeights?.Invoke(weights);
+        return name == "simd" ? new SimdBackend(weights, options.KvBlocks, rope) : new IlgpuBackend(name, weights, options.KvBlocks, rope);
+    }
 }

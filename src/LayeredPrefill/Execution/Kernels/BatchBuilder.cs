@@ -20,7 +20,7 @@ internal static class BatchBuilder
             if (s.Generated.Count == 0)
                 throw new InvalidOperationException($"request {d.RequestId} decodes before it generated a token");
             kv.EnsureCapacity(d.RequestId, d.ContextTokens + 1);
-            segments.Add(new BatchSegment(d.RequestId, tokens.Count, 1, all, d.ContextTokens, false, false, true));
+            segments.Add(new BatchSegment(d.RequestId, tokens.Count, 1, all, d.ContextTokens, false, false, true, IsDecode: true));
             tokens.Add(s.Generated[^1]);
             positions.Add(d.ContextTokens);
             rowRequest.Add(d.RequestId);

@@ -9,6 +9,9 @@ public interface IMoeBackend : IDisposable
     /// <summary>The device in words.</summary>
     string DeviceName { get; }
 
+    /// <summary>The element type its weights and KV cache are stored in (traffic is counted in it).</summary>
+    Models.WeightDtype WeightDtype { get; }
+
     /// <summary>Runs one iteration; throws <see cref="NonFiniteActivationException"/> when a layer's outputs are not finite.</summary>
     BackendStep Run(IterationBatch batch);
 

@@ -6,7 +6,8 @@ namespace LayeredPrefill.Execution.Kernels;
 
 /// <summary>
 /// Runs plans on real tensors through <see cref="MoeEngine"/> and reports measured time and the traffic that actually
-/// happened (experts the router chose, dense weights once per layer, KV read and written), all at fp32 (4 bytes).
+/// happened (experts the router chose, dense weights once per layer, KV read and written), in the backend's element type
+/// (fp32 on the CPU backends, bf16 on a CUDA GPU), and the energy the backend measured.
 /// </summary>
 public sealed class KernelExecutor : IExecutor
 {
@@ -37,13 +38,13 @@ public sealed class KernelExecutor : IExecutor
         long start = Stopwatch.GetTimestamp();
         var step = _engine.Execute(plan);
         double seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
-        return Cost(_engine.Model, plan, step, seconds);
+        return Cost(_engine.Model, plan, step, seconds, _engine.WeightDtype);
     }
 
-    /// <summary>Counts traffic and FLOPs of an executed step (public for tests).</summary>
-    public static IterationCost Cost(MoeModel m, IterationPlan plan, EngineStep step, double seconds)
+    /// <summary>Counts traffic and FLOPs of an executed step in the backend's element type (public for tests).</summary>
+    public static IterationCost Cost(MoeModel m, IterationPlan plan, EngineStep step, double seconds, WeightDtype dtype = WeightDtype.Fp32)
     {
-        var fp32 = m with { WeightDtype = WeightDtype.Fp32 };
+        var fp32 = m with { WeightDtype = dtype };
         long expertBytes = fp32.ExpertBytes, kvPerToken = fp32.KvBytesPerTokenPerLayer;
         double expert = 0, dense = 0, kvRead = 0, kvWrite = 0, activation = 0, flops = 0;
         var layers = new List<LayerCost>(m.Layers);
@@ -77,9 +78,8 @@ public sealed class KernelExecutor : IExecutor
             dense += fp32.LmHeadBytes;
             flops += 2.0 * emitted * m.HiddenSize * m.VocabSize;
         }
-        // Energy: 0 on purpose. A CPU or GPU energy estimate here would be a made-up constant; the roofline
-        // executor's EnergyModel owns energy, and measured power is out of reach of this process.
-        return new IterationCost(seconds, new Traffic(expert, dense, kvRead, kvWrite, activation), flops, 0, layers, step.TokenIds);
+        // Energy is what the backend measured (NVML on a GPU), else 0: a CPU estimate here would be a made-up constant.
+        return new IterationCost(seconds, new Traffic(expert, dense, kvRead, kvWrite, activation), flops, step.Backend.EnergyJoules ?? 0, layers, step.TokenIds);
     }
 
     /// <inheritdoc/>

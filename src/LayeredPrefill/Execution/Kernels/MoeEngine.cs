@@ -29,19 +29,20 @@ public sealed class MoeEngine : IDisposable
     /// <summary>Checks the backend and memory first, then draws weights and loads them.</summary>
     public MoeEngine(MoeModel model, EngineOptions options)
     {
-        MoeWeights.RequireSupported(model, "kernel engine");
-        if (options.KvBlocks <= 0) throw new UserInputException($"kernel engine: KV blocks must be > 0 (got {options.KvBlocks})");
         var probe = BackendRegistry.RequireUsable(options.Backend);
+        BackendRegistry.RequireSupported(options.Backend, model, "kernel engine");
+        if (options.KvBlocks <= 0) throw new UserInputException($"kernel engine: KV blocks must be > 0 (got {options.KvBlocks})");
         long needed = BackendRegistry.BytesNeeded(options.Backend, model, options);
         if (needed > probe.MemoryBytes)
-            throw new UserInputException($"--model {model.Name}: needs {needed:N0} bytes (fp32 weights + KV pool) on {options.Backend} but {probe.Device} has {probe.MemoryBytes:N0} available; try --layers");
+            throw new UserInputException($"--model {model.Name}: needs {needed:N0} bytes (weights + KV pool + activations) on {options.Backend} but {probe.Device} has {probe.MemoryBytes:N0} available; try --layers or fewer --kv-blocks");
         Model = model;
         Options = options;
-        var weights = MoeWeights.Create(model, options.Seed);
-        options.AdjustWeights?.Invoke(weights);
-        _backend = BackendRegistry.Create(options.Backend, weights, options, new RopeTable(options.MaxPositions, model.HeadDim));
+        _backend = BackendRegistry.Create(options.Backend, model, options, new RopeTable(options.MaxPositions, model.HeadDim));
         _kv = new PagedKvAllocator(options.KvBlocks);
     }
+
+    /// <summary>The element type of the backend's weights and KV cache.</summary>
+    public WeightDtype WeightDtype => _backend.WeightDtype;
 
     /// <summary>Runs one plan; returns the emitted tokens and what the backend measured.</summary>
     public EngineStep Execute(IterationPlan plan)

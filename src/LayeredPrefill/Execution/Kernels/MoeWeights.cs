@@ -58,40 +58,79 @@ public sealed class MoeWeights
         RequireSupported(model, "kernel engine");
         int h = model.HiddenSize, f = model.ExpertFfnSize, qd = model.QueryHeads * model.HeadDim;
         int qkv = (model.QueryHeads + 2 * model.KvHeads) * model.HeadDim;
-        long stream = 0;
-        float[] Matrix(int rows, int cols)
+        float[] Matrix(long stream, int rows, int cols)
         {
             var m = new float[(long)rows * cols];
-            CounterRandom.Fill(m, seed, stream++, 1f / MathF.Sqrt(rows));
+            CounterRandom.Fill(m, seed, stream, WeightStreams.MatrixScale(rows));
             return m;
         }
-        float[] Norm(int n)
+        float[] Norm(long stream, int n)
         {
             var m = new float[n];
-            CounterRandom.Fill(m, seed, stream++, 0.1f, 1f);
+            CounterRandom.Fill(m, seed, stream, WeightStreams.NormScale, WeightStreams.NormOffset);
             return m;
         }
         var embedding = new float[(long)model.VocabSize * h];
-        CounterRandom.Fill(embedding, seed, stream++, 1f);
-        var finalNorm = Norm(h);
-        var lmHead = Matrix(h, model.VocabSize);
+        CounterRandom.Fill(embedding, seed, WeightStreams.Embedding, WeightStreams.EmbeddingScale);
+        var finalNorm = Norm(WeightStreams.FinalNorm, h);
+        var lmHead = Matrix(WeightStreams.LmHead, h, model.VocabSize);
         var layers = new List<LayerWeights>(model.Layers);
         for (int l = 0; l < model.Layers; l++)
         {
-            var attnNorm = Norm(h);
-            var wqkv = Matrix(h, qkv);
-            var wo = Matrix(qd, h);
-            var ffnNorm = Norm(h);
-            var router = Matrix(h, model.Experts);
+            var s = WeightStreams.Of(model, l);
             var gateUp = new float[model.Experts][];
             var down = new float[model.Experts][];
             for (int e = 0; e < model.Experts; e++)
             {
-                gateUp[e] = Matrix(h, 2 * f);
-                down[e] = Matrix(f, h);
+                gateUp[e] = Matrix(s.GateUp(e), h, 2 * f);
+                down[e] = Matrix(s.Down(e), f, h);
             }
-            layers.Add(new LayerWeights(attnNorm, wqkv, wo, ffnNorm, router, gateUp, down));
+            layers.Add(new LayerWeights(Norm(s.AttentionNorm, h), Matrix(s.Qkv, h, qkv), Matrix(s.Output, qd, h), Norm(s.FfnNorm, h),
+                Matrix(s.Router, h, model.Experts), gateUp, down));
         }
         return new MoeWeights(model, seed, embedding, finalNorm, lmHead, layers);
     }
+}
+
+/// <summary>
+/// Which counter-hash stream each weight draws from, and the scales, for every engine: the CPU backends fill host arrays,
+/// the CUDA backend fills device memory with the same draws (rounded to bf16), so both run the same model.
+/// </summary>
+public static class WeightStreams
+{
+    /// <summary>The embedding [vocab, hidden].</summary>
+    public const long Embedding = 0;
+    /// <summary>The final norm.</summary>
+    public const long FinalNorm = 1;
+    /// <summary>The LM head [hidden, vocab].</summary>
+    public const long LmHead = 2;
+    /// <summary>Embedding values are uniform in [-1, 1).</summary>
+    public const float EmbeddingScale = 1f;
+    /// <summary>Norm weights are 1 ± 0.1.</summary>
+    public const float NormScale = 0.1f, NormOffset = 1f;
+
+    /// <summary>A [rows, cols] matrix is uniform in ±1/√rows, which keeps activations near unit size.</summary>
+    public static float MatrixScale(int rows) => 1f / MathF.Sqrt(rows);
+
+    /// <summary>The streams of layer <paramref name="layer"/>.</summary>
+    public static LayerStreams Of(MoeModel model, int layer) => new(3 + (long)layer * (5 + 2L * model.Experts));
+}
+
+/// <summary>The streams of one layer, from its first (<paramref name="First"/>).</summary>
+public readonly record struct LayerStreams(long First)
+{
+    /// <summary>Attention norm.</summary>
+    public long AttentionNorm => First;
+    /// <summary>Fused QKV [hidden, (q + 2 kv)·head dim].</summary>
+    public long Qkv => First + 1;
+    /// <summary>Output projection [q·head dim, hidden].</summary>
+    public long Output => First + 2;
+    /// <summary>FFN norm.</summary>
+    public long FfnNorm => First + 3;
+    /// <summary>Router [hidden, experts].</summary>
+    public long Router => First + 4;
+    /// <summary>Expert <paramref name="e"/>'s gate+up [hidden, 2·ffn].</summary>
+    public long GateUp(int e) => First + 5 + 2L * e;
+    /// <summary>Expert <paramref name="e"/>'s down [ffn, hidden].</summary>
+    public long Down(int e) => First + 6 + 2L * e;
 }

@@ -105,11 +105,18 @@ public sealed class CudaMoeLayer
     private static ArrayView<uint> PairsOut(GemmArgs args, MoeWorkspace ws) =>
         args.Mode == (int)GemmMode.Down ? PerSlotPairs(ws) : ws.Hidden.View;
 
-    private static ArrayView<uint> PerSlotPairs(MoeWorkspace ws) => ((ArrayView<float>)ws.PerSlot.View).Cast<uint>();
+    /// <summary>The weighted per-slot expert outputs of the last <see cref="ExpertGemms"/>, bf16 pairs [T·k, H/2].</summary>
+    public static ArrayView<uint> PerSlotPairs(MoeWorkspace ws) => ((ArrayView<float>)ws.PerSlot.View).Cast<uint>();
+
+    /// <summary>Router K splits for every batch size (0: chosen per batch by <see cref="RouterSplits"/>). A fixed count makes each
+    /// token's logits independent of the batch it is in (the partial planes are summed in split order), which the serving engine
+    /// needs for identical tokens under every schedule; at most <see cref="MoeWorkspace.MaxRouterSplits"/>.</summary>
+    public int FixedRouterSplits { get; init; }
 
     /// <summary>K splits of the router for <paramref name="tokens"/>: enough blocks to cover the GPU at small batches.</summary>
     public int RouterSplits(int tokens)
     {
+        if (FixedRouterSplits > 0) return FixedRouterSplits;
         int blocks = (tokens + GroupedGemmKernel.TileRows - 1) / GroupedGemmKernel.TileRows * (Shape.Experts / GroupedGemmKernel.TileCols);
         int splits = 1;
         while (splits < MoeWorkspace.MaxRouterSplits && blocks * splits * 2 <= 264 && Shape.Hidden / (splits * 2) % MoeShape.KMultiple == 0)
@@ -140,7 +147,14 @@ public sealed class CudaMoeLayer
     /// <summary>Queues the expert GEMMs and the combine for a routed batch of <paramref name="tokens"/> tokens.</summary>
     public void Experts(MoeLayerWeights w, MoeWorkspace ws, int tokens)
     {
-        var s = _k.Accelerator.DefaultStream;
+        ExpertGemms(w, ws, tokens);
+        _k.Combine(_k.Accelerator.DefaultStream, tokens * Shape.Hidden / 2, PerSlotPairs(ws), Shape.Hidden, Shape.TopK, ws.Output.View);
+    }
+
+    /// <summary>Queues gate/up (with SiLU·mul) and down (with the routing weight) for a routed batch; the weighted per-slot
+    /// rows land in <see cref="PerSlotPairs"/>.</summary>
+    public void ExpertGemms(MoeLayerWeights w, MoeWorkspace ws, int tokens)
+    {
         var sh = Shape;
         int maxTiles = sh.MaxTiles(tokens, TileRowsFor(tokens));
         var gateUp = new GemmArgs
@@ -155,7 +169,24 @@ public sealed class CudaMoeLayer
             K = sh.Ffn, NOut = sh.Hidden, Tokens = tokens, TopK = sh.TopK, KSplits = 1,
         };
         Gemm(maxTiles, sh.Hidden / GroupedGemmKernel.TileCols, down, ws, Words(ws.Hidden), Words(w.Down));
-        _k.Combine(s, tokens * sh.Hidden / 2, PerSlotPairs(ws), sh.Hidden, sh.TopK, ws.Output.View);
+    }
+
+    /// <summary>
+    /// Queues a dense projection on v7: out[T, N] (=, or += with <see cref="GemmMode.DenseAdd"/>) = A[T, K]·B[N, K]ᵀ over the row
+    /// tiles that <c>ModelKernels.DenseTiles</c> wrote for T rows. Every row takes the same kernel and K order at any T, so a
+    /// row's result does not depend on the batch.
+    /// </summary>
+    public void Dense(GemmMode mode, ArrayView<U4> a, ArrayView<U4> b, int n, int k, int tokens, ArrayView<int> tileInfo, ArrayView<int> tileCount,
+        ArrayView<float> output, ArrayView<int> dummyInts, ArrayView<float> dummyFloats, ArrayView<uint> dummyPairs)
+    {
+        if (mode is not (GemmMode.Dense or GemmMode.DenseAdd)) throw new ArgumentException($"not a dense mode: {mode}", nameof(mode));
+        if (n % GroupedGemmKernelV7.BlockCols != 0 || k % GroupedGemmKernelV7.SliceK != 0)
+            throw new ArgumentException($"dense GEMM {n}×{k}: N must be a multiple of {GroupedGemmKernelV7.BlockCols} and K of {GroupedGemmKernelV7.SliceK}");
+        if (tokens == 0) return;
+        var args = new GemmArgs { Mode = (int)mode, K = k, NOut = n, Tokens = tokens, TopK = 1, KSplits = 1, ColumnsFastest = 1 };
+        int tiles = (tokens + GroupedGemmKernelV7.Rows - 1) / GroupedGemmKernelV7.Rows;
+        var config = new KernelConfig(new Index2D(n / GroupedGemmKernelV7.BlockCols, tiles), new Index2D(GroupedGemmKernelV7.Threads, 1));
+        _k.GemmV7(config, args, tileInfo, tileCount, dummyInts, dummyFloats, output, dummyPairs, a, b);
     }
 
     /// <summary>Routing then experts.</summary>

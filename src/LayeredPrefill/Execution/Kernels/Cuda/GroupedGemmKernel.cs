@@ -11,12 +11,16 @@ public enum GemmMode
     GateUp = 1,
     /// <summary>Down projection, routing weight in the epilogue, f32 out per (token, slot).</summary>
     Down = 2,
+    /// <summary>A dense projection over row tiles of one matrix (v7 only): C[T, N] = A·Bᵀ, f32 out.</summary>
+    Dense = 3,
+    /// <summary>As <see cref="Dense"/>, added into C (a projection fused with its residual add).</summary>
+    DenseAdd = 4,
 }
 
 /// <summary>Scalar arguments of <see cref="GroupedGemmKernel"/>; addresses are raw device pointers for the inline 16-byte loads.</summary>
 public struct GemmArgs
 {
-    /// <summary>0 router, 1 gate/up, 2 down (<see cref="GemmMode"/>).</summary>
+    /// <summary>0 router, 1 gate/up, 2 down, 3 dense, 4 dense added into the output (<see cref="GemmMode"/>).</summary>
     public int Mode;
     /// <summary>Device address of A (bf16, row-major, <see cref="K"/> per row).</summary>
     public ulong ABase;
@@ -241,6 +245,12 @@ public static class GroupedGemmKernel
             return;
         }
         long i = (long)p * args.NOut + n;
+        if (args.Mode == 4)
+        {
+            o[i] += v0;
+            o[i + 1] += v1;
+            return;
+        }
         o[i] = v0;
         o[i + 1] = v1;
     }

@@ -13,13 +13,21 @@ public sealed class MoeLayerWeights : IDisposable
     /// <summary>Down projection of each expert.</summary>
     public MemoryBuffer1D<uint, Stride1D.Dense> Down { get; }
 
-    /// <summary>Allocates and fills with seeded uniform values (scale keeps activations near unit size).</summary>
-    public MoeLayerWeights(CudaMoeKernels k, MoeShape shape, uint seed)
+    private MoeLayerWeights(CudaMoeKernels k, MoeShape shape)
     {
         var acc = k.Accelerator;
         Router = acc.Allocate1D<uint>((long)shape.Experts * shape.Hidden / 2);
         GateUp = acc.Allocate1D<uint>((long)shape.Experts * 2 * shape.Ffn * shape.Hidden / 2);
         Down = acc.Allocate1D<uint>((long)shape.Experts * shape.Hidden * shape.Ffn / 2);
+    }
+
+    /// <summary>Allocates without filling (the serving engine fills from the CPU engine's counter hash).</summary>
+    public static MoeLayerWeights Allocate(CudaMoeKernels k, MoeShape shape) => new(k, shape);
+
+    /// <summary>Allocates and fills with seeded uniform values (scale keeps activations near unit size).</summary>
+    public MoeLayerWeights(CudaMoeKernels k, MoeShape shape, uint seed) : this(k, shape)
+    {
+        var acc = k.Accelerator;
         float inScale = 1.7f / MathF.Sqrt(shape.Hidden), downScale = 1.7f / MathF.Sqrt(shape.Ffn);
         k.FillUniform(acc.DefaultStream, (int)Router.Length, Router.View, seed * 3 + 1, inScale);
         k.FillUniform(acc.DefaultStream, (int)GateUp.Length, GateUp.View, seed * 3 + 2, inScale * 2f);

@@ -61,6 +61,23 @@ public static class Ptx
         return new U4 { X = x.Value, Y = y.Value, Z = z.Value, W = w.Value };
     }
 
+    /// <summary>ldmatrix.x4.trans: the same four 8×8 matrices, each handed out transposed (lane l gets rows 2(l%4), 2(l%4)+1 of
+    /// column l/4), which turns row-major [k][n] tiles into mma's column-major B fragments.</summary>
+    public static U4 LoadMatrixX4Trans(uint sharedAddress)
+    {
+        Output<uint> x = default, y = default, z = default, w = default;
+        Input<uint> a = sharedAddress;
+        CudaAsm.EmitRef("ldmatrix.sync.aligned.m8n8.x4.trans.shared.b16 {%0,%1,%2,%3}, [%4];", ref x, ref y, ref z, ref w, ref a);
+        return new U4 { X = x.Value, Y = y.Value, Z = z.Value, W = w.Value };
+    }
+
+    /// <summary>2^x through ex2.approx.ftz (2^-inf = +0, which masked attention scores rely on).</summary>
+    public static float Exp2(float x)
+    {
+        CudaAsm.Emit("ex2.approx.ftz.f32 %0, %1;", out float y, x);
+        return y;
+    }
+
     /// <summary>e^x through ex2.approx (about 2 ulp), the SFU path CUDA's __expf takes.</summary>
     public static float Exp(float x)
     {

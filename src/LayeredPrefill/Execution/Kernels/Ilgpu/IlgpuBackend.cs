@@ -27,6 +27,8 @@ public sealed class IlgpuBackend : IMoeBackend
     public string Name { get; }
     /// <inheritdoc/>
     public string DeviceName => _acc.Name;
+    /// <inheritdoc/>
+    public WeightDtype WeightDtype => WeightDtype.Fp32;
 
     /// <summary>Loads the weights onto the backend's first usable device and compiles the kernels.</summary>
     public IlgpuBackend(string name, MoeWeights weights, int kvBlocks, RopeTable rope)

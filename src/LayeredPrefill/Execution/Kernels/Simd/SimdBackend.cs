@@ -20,6 +20,8 @@ public sealed class SimdBackend : IMoeBackend
     public string Name => "simd";
     /// <inheritdoc/>
     public string DeviceName => $"CPU, {Environment.ProcessorCount} threads, {(System.Runtime.Intrinsics.X86.Fma.IsSupported ? "AVX2+FMA" : "scalar FMA")}";
+    /// <inheritdoc/>
+    public WeightDtype WeightDtype => WeightDtype.Fp32;
 
     /// <summary>Packs the weights and allocates a KV pool of <paramref name="kvBlocks"/> blocks per layer.</summary>
     public SimdBackend(MoeWeights weights, int kvBlocks, RopeTable rope)
