@@ -73,7 +73,7 @@ internal static class ExperimentSetup
             throw new UserInputException($"--routing: unknown routing '{routingName}' (valid: uniform, sampled)");
         var routing = new RoutingSpec(routingName == "sampled", p.GetValue(o.ZipfSkew), p.GetValue(o.Seed));
         routing.Create();
-        var executor = ExecutorChoice.Resolve(o, p, workload);
+        var executor = ExecutorChoice.Resolve(o, p, workload, model);
         // Real kernels run on one device: tensor parallelism applies to the roofline model only.
         int tp = executor.IsKernels ? 1 : p.GetValue(o.Tp);
         var specs = policies.Select(policy => new ExperimentSpec(model, device, tp, workload, policy, slo, routing,

@@ -1,4 +1,5 @@
 using LayeredPrefill.Execution.Kernels;
+using LayeredPrefill.Execution.Kernels.Verification;
 using LayeredPrefill.Scheduling;
 using LayeredPrefill.Workloads;
 using Xunit;
@@ -9,23 +10,6 @@ namespace LayeredPrefill.Tests.Kernels;
 public sealed class RealSchedulerInvarianceTests
 {
     private static readonly int[] Ladder = [1, 2, 4, 8, 16];
-
-    private static Dictionary<int, List<int>> Serve(IScheduler scheduler, IReadOnlyList<Request> requests, KernelExecutor executor)
-    {
-        var tokens = requests.ToDictionary(r => r.Id, _ => new List<int>());
-        foreach (var r in requests) Assert.True(scheduler.Enqueue(r));
-        int guard = 0;
-        while (scheduler.HasWork)
-        {
-            var plan = scheduler.Plan();
-            Assert.NotNull(plan);
-            var cost = executor.Execute(plan);
-            foreach (var (id, token) in cost.TokenIds!) tokens[id].Add(token);
-            foreach (int id in scheduler.Complete(plan).Finished) executor.Release(id, preempted: false);
-            Assert.True(++guard < 10_000, "scheduler did not finish");
-        }
-        return tokens;
-    }
 
     [Fact]
     public void ChunkedLayeredAndPrefillFirst_EmitIdenticalTokens()
@@ -45,11 +29,11 @@ public sealed class RealSchedulerInvarianceTests
             new LayeredPrefillScheduler(model.Layers, settings, 2, Ladder),
             new LayeredPrefillScheduler(model.Layers, settings, 4, Ladder),
         };
-        var baseline = Serve(schedulers[0], requests, executor);
+        var baseline = SchedulerServe.Tokens(schedulers[0], requests, executor);
         Assert.All(requests, r => Assert.Equal(r.OutputTokens, baseline[r.Id].Count));
         foreach (var s in schedulers.Skip(1))
         {
-            var got = Serve(s, requests, executor);
+            var got = SchedulerServe.Tokens(s, requests, executor);
             Assert.All(requests, r => Assert.True(baseline[r.Id].SequenceEqual(got[r.Id]), $"{s.Name}: request {r.Id} tokens differ"));
         }
     }

@@ -15,9 +15,7 @@ public static class HandPlans
 
     /// <summary>Layered prefill: the whole prompt through <paramref name="groups"/> contiguous layer groups, one per iteration.</summary>
     public static IReadOnlyList<IterationPlan> Layered(IReadOnlyList<Request> requests, int layers, int groups) =>
-        Build(requests, layers, (prompt, _) => Enumerable.Range(0, groups)
-            .Select(g => (0, prompt, new LayerRange(layers * g / groups, layers * (g + 1) / groups)))
-            .Where(x => x.Item3.Count > 0).ToList());
+        Build(requests, layers, (prompt, _) => LayerGroups.Split(layers, groups).Select(range => (0, prompt, range)).ToList());
 
     /// <summary>Prefill-first: the whole prompt through all layers in one iteration.</summary>
     public static IReadOnlyList<IterationPlan> PrefillFirst(IReadOnlyList<Request> requests, int layers) =>

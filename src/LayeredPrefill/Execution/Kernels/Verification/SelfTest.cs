@@ -14,6 +14,8 @@ public static class SelfTest
     public static IReadOnlyList<SelfTestRow> Run(string backend, int seed)
     {
         BackendRegistry.RequireUsable(backend);
+        // The CUDA backend is a different engine (bf16 on tensor cores, weights drawn on the GPU), with its own checks.
+        if (backend == BackendRegistry.Cuda) return Cuda.CudaSelfTest.Run(seed);
         var rows = new List<SelfTestRow>();
         using (IKernelProbe probe = backend == "simd" ? new SimdProbe() : new IlgpuProbe(backend))
             foreach (var r in KernelChecks.Run(probe, new Random(seed)))
