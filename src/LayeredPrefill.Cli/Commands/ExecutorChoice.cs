@@ -1,6 +1,6 @@
 using System.CommandLine;
 using LayeredPrefill.Execution;
-using LayeredPrefill.Execution.Kernels;
+using LayeredPrefill.Kernels;
 using LayeredPrefill.Experiments;
 using LayeredPrefill.Workloads;
 

@@ -1,4 +1,4 @@
-using LayeredPrefill.Execution.Kernels;
+using LayeredPrefill.Kernels;
 using LayeredPrefill.Scheduling;
 using LayeredPrefill.Workloads;
 using Xunit;
