@@ -3,7 +3,7 @@ using ILGPU;
 namespace LayeredPrefill.Kernels.Ilgpu;
 
 /// <summary>Scalars of one GEMM launch (a struct so the kernel keeps few parameters).</summary>
-/// <param name="UseTileMap">0: row tile = grid Y·16 over <see cref="Rows"/>, weight group 0. 1: the tile map gives (group, rowStart, rowEnd) per grid Y.</param>
+/// <remarks><c>UseTileMap</c> 0: row tile = grid Y·16 over <see cref="Rows"/>, weight group 0. 1: the tile map gives (group, rowStart, rowEnd) per grid Y.</remarks>
 public struct GemmShape
 {
     public int K, N, Lda, Ldc, Rows, UseTileMap, Tile;
