@@ -30,7 +30,7 @@ internal static class CompareCommand
             var options = new GateOptions(p.GetValue(threshold), p.GetValue(floor), p.GetValue(alpha), p.GetValue(tolerance),
                 GateTimings: mode == "gate", GateMetrics: metricsMode == "gate").Validate();
             // Checked before the gate runs, so an unwritable summary path is a one-line refusal, not a crash after the verdict.
-            if (p.GetValue(markdown) is { Length: > 0 } summary) LayeredPrefill.Reporting.AtomicFile.EnsureWritable(summary, "--markdown");
+            if (p.GetValue(markdown) is { Length: > 0 } summary) LayeredPrefill.IO.AtomicFile.EnsureWritable(summary, "--markdown");
             var report = Gate.Compare(
                 FullJsonReader.ReadAll(p.GetValue(baseline)!, "--baseline"),
                 FullJsonReader.ReadAll(p.GetValue(current)!, "--current"),

@@ -18,13 +18,13 @@ internal static class UpdateCommand
             var tooFew = results.FirstOrDefault(r => r.NanosecondsPerOperation.Count < new GateOptions().MinimumSamples);
             if (tooFew is not null)
                 throw new UserInputException($"--current: '{tooFew.FullName}' has {tooFew.NanosecondsPerOperation.Count} measured iterations; a baseline needs at least {new GateOptions().MinimumSamples} (run the CI job)");
-            LayeredPrefill.Reporting.AtomicFile.EnsureWritable(Path.Combine(target, "baseline"), "--baseline");
+            LayeredPrefill.IO.AtomicFile.EnsureWritable(Path.Combine(target, "baseline"), "--baseline");
             // New reports land atomically first and stale ones go after, so an interruption never leaves the gate without a baseline.
             var written = new HashSet<string>(StringComparer.Ordinal);
             foreach (string file in results.Select(r => r.Source).Distinct())
             {
                 string destination = Path.GetFullPath(Path.Combine(target, Path.GetFileName(file)));
-                LayeredPrefill.Reporting.AtomicFile.WriteAllBytes(destination, File.ReadAllBytes(file));
+                LayeredPrefill.IO.AtomicFile.WriteAllBytes(destination, File.ReadAllBytes(file));
                 written.Add(destination);
             }
             foreach (string old in Directory.GetFiles(target, FullJsonReader.Pattern))

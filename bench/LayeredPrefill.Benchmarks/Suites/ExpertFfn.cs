@@ -2,7 +2,7 @@ using BenchmarkDotNet.Attributes;
 using LayeredPrefill.Benchmarks.Config;
 using LayeredPrefill.Benchmarks.Metrics;
 using LayeredPrefill.Execution;
-using LayeredPrefill.Execution.Kernels;
+using LayeredPrefill.Kernels;
 using LayeredPrefill.Models;
 using LayeredPrefill.Scheduling;
 

@@ -1,4 +1,4 @@
-using LayeredPrefill.Execution.Kernels;
+using LayeredPrefill.Kernels;
 
 namespace LayeredPrefill.Benchmarks.Suites;
 

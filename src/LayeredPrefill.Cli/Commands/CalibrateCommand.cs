@@ -2,7 +2,7 @@ using LayeredPrefill.Execution.Roofline;
 using System.CommandLine;
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using LayeredPrefill.Execution.Kernels.Cuda;
+using LayeredPrefill.Kernels.Cuda;
 
 namespace LayeredPrefill.Cli.Commands;
 
@@ -32,8 +32,8 @@ internal static class CalibrateCommand
     {
         if (basePath.Length == 0) throw new LayeredPrefill.UserInputException("--refit-from needs --base (the profile that calibration wrote)");
         if (outPath.Length == 0) throw new LayeredPrefill.UserInputException("--refit-from needs --out");
-        LayeredPrefill.Reporting.AtomicFile.EnsureWritable(outPath, "--out");
-        LayeredPrefill.Reporting.AtomicFile.EnsureWritable(detailsOut, "--details");
+        LayeredPrefill.IO.AtomicFile.EnsureWritable(outPath, "--out");
+        LayeredPrefill.IO.AtomicFile.EnsureWritable(detailsOut, "--details");
         var old = DeviceProfileJson.Load(basePath);
         var points = DeviceCalibrator.ReadDetails(detailsIn);
         string source = old.Source + $"; refit on the host from {Path.GetFileName(detailsIn)} by `calibrate --refit-from` (dense GEMMs fitted per shape)";
@@ -87,7 +87,7 @@ internal static class CalibrateCommand
             Shaped = profile.Shaped?.Select(s => s with { Efficiency = Clamp(s.Efficiency) }).ToList(),
         };
         DeviceProfileJson.Save(loadable, outPath);
-        LayeredPrefill.Reporting.AtomicFile.WriteAllText(detailsPath, JsonSerializer.Serialize(new
+        LayeredPrefill.IO.AtomicFile.WriteAllText(detailsPath, JsonSerializer.Serialize(new
         {
             device, date, points = points.Select(p => new { op = p.Op.ToString(), p.Shape, p.Sample.Flops, p.Sample.Bytes, p.Sample.Seconds, p.HeldOut }),
             errors = errors.ToDictionary(e => e.Name, e => new { train_mape_percent = e.TrainMape, held_out_mape_percent = e.HeldOutMape }),

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
-using LayeredPrefill.Execution.Kernels.Cuda;
+using LayeredPrefill.Kernels.Cuda;
 using LayeredPrefill.Execution.Roofline;
 
 namespace LayeredPrefill.Cli.Commands;
@@ -18,7 +18,7 @@ internal static class CalibrationCheckCommand
         cmd.SetAction(parse =>
         {
             string outPath = parse.GetValue(output)!;
-            if (outPath.Length > 0) LayeredPrefill.Reporting.AtomicFile.EnsureWritable(outPath, "--out");
+            if (outPath.Length > 0) LayeredPrefill.IO.AtomicFile.EnsureWritable(outPath, "--out");
             var p = DeviceProfileJson.Load(parse.GetValue(profile)!);
             var file = IterationCheck.ReadServeFile(parse.GetValue(serve)!);
             var rows = IterationCheck.Predict(p, MoeShape.Qwen3, file);
@@ -34,7 +34,7 @@ internal static class CalibrationCheckCommand
             Console.WriteLine($"all {rows.Count} iterations: MAPE {mape:F1}%");
             if (outPath.Length > 0)
             {
-                LayeredPrefill.Reporting.AtomicFile.WriteAllText(outPath, JsonSerializer.Serialize(new
+                LayeredPrefill.IO.AtomicFile.WriteAllText(outPath, JsonSerializer.Serialize(new
                 {
                     profile = p.Name, profile_source = p.Source, serve_device = file.Device, file.Layers, file.Prompt, file.Chunk, file.Groups,
                     mape_percent = mape, iterations = rows,

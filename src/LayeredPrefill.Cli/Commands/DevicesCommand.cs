@@ -1,6 +1,6 @@
 using System.CommandLine;
-using LayeredPrefill.Execution.Kernels;
-using LayeredPrefill.Execution.Kernels.Ilgpu;
+using LayeredPrefill.Kernels;
+using LayeredPrefill.Kernels.Ilgpu;
 
 namespace LayeredPrefill.Cli.Commands;
 

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using LayeredPrefill.Execution;
-using LayeredPrefill.Execution.Kernels;
+using LayeredPrefill.Kernels;
 using LayeredPrefill.Experiments;
 using LayeredPrefill.Workloads;
 
@@ -36,9 +36,9 @@ internal sealed record ExecutorChoice(Func<ExperimentSpec, IExecutor> Factory, b
     private static int CudaKvBlocks(Models.MoeModel model, BackendProbe probe, double utilization, int maxBatch)
     {
         if (!(utilization > 0 && utilization <= 1)) throw new UserInputException($"--gpu-memory-utilization must be in (0, 1] (got {utilization})");
-        long fixedBytes = Execution.Kernels.Cuda.CudaBackend.BytesNeeded(model, 0, maxBatch);
+        long fixedBytes = Kernels.Cuda.CudaBackend.BytesNeeded(model, 0, maxBatch);
         double free = probe.MemoryBytes * utilization - fixedBytes;
-        long blocks = (long)(free / Execution.Kernels.Cuda.CudaBackend.KvBytesPerBlock(model));
+        long blocks = (long)(free / Kernels.Cuda.CudaBackend.KvBytesPerBlock(model));
         if (blocks <= 0)
             throw new UserInputException($"--model {model.Name}: {fixedBytes:N0} bytes of weights and activations leave no KV memory in {utilization:P0} of {probe.Device}'s {probe.MemoryBytes:N0} bytes; try --layers");
         return (int)Math.Min(blocks, int.MaxValue / IterationBatch.BlockTokens);

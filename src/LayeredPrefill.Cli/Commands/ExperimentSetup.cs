@@ -1,9 +1,9 @@
 using System.CommandLine;
 using LayeredPrefill.Execution.Roofline;
 using LayeredPrefill.Experiments;
+using LayeredPrefill.IO;
 using LayeredPrefill.Metrics;
 using LayeredPrefill.Models;
-using LayeredPrefill.Reporting;
 using LayeredPrefill.Workloads;
 
 namespace LayeredPrefill.Cli.Commands;

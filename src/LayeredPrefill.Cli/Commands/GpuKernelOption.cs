@@ -1,5 +1,5 @@
 using System.CommandLine;
-using LayeredPrefill.Execution.Kernels.Cuda;
+using LayeredPrefill.Kernels.Cuda;
 
 namespace LayeredPrefill.Cli.Commands;
 

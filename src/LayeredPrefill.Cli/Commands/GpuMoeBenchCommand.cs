@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Text.Json;
 using ILGPU;
 using ILGPU.Runtime;
-using LayeredPrefill.Execution.Kernels.Cuda;
+using LayeredPrefill.Kernels.Cuda;
 
 namespace LayeredPrefill.Cli.Commands;
 
@@ -29,7 +29,7 @@ internal static class GpuMoeBenchCommand
             var ts = ParseList(parse.GetValue(tokens)!, "--tokens");
             var cs = ParseList(parse.GetValue(checkTokens)!, "--check-tokens");
             // Refuse an unwritable --out now, not after minutes of GPU work.
-            LayeredPrefill.Reporting.AtomicFile.EnsureWritable(parse.GetValue(output)!, "--out");
+            LayeredPrefill.IO.AtomicFile.EnsureWritable(parse.GetValue(output)!, "--out");
             return Run(ts, cs, parse.GetValue(seed), parse.GetValue(cublas), parse.GetValue(output)!, parse.GetValue(kernel), parse.GetValue(grid)!, parse.GetValue(v4Min), parse.GetValue(v4Max), parse.GetValue(rotate), parse.GetValue(v7Min));
         });
         return cmd;
@@ -128,7 +128,7 @@ internal static class GpuMoeBenchCommand
             timings = rows, nvml = nvml is null ? nvmlWhy : "ok", cublas = blas is null ? blasWhy : blas.LibraryPath,
             method = "synchronised stopwatch over back-to-back calls after 3 warm-up calls; median of batches of ~30 ms; same weights and input each rep (as the peer script)",
         };
-        LayeredPrefill.Reporting.AtomicFile.WriteAllText(outPath, JsonSerializer.Serialize(result, new JsonSerializerOptions { WriteIndented = true, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals }));
+        LayeredPrefill.IO.AtomicFile.WriteAllText(outPath, JsonSerializer.Serialize(result, new JsonSerializerOptions { WriteIndented = true, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals }));
         Console.WriteLine($"wrote {outPath}");
         return checks.All(c => c.Passed) ? 0 : 1;
     }

@@ -1,5 +1,5 @@
 using System.CommandLine;
-using LayeredPrefill.Execution.Kernels.Cuda;
+using LayeredPrefill.Kernels.Cuda;
 
 namespace LayeredPrefill.Cli.Commands;
 
@@ -14,10 +14,10 @@ internal static class GpuPtxCommand
         cmd.SetAction(parse =>
         {
             string dir = parse.GetValue(outOption)!;
-            LayeredPrefill.Reporting.AtomicFile.EnsureWritable(Path.Combine(dir, "kernel.ptx"), "--out");
+            LayeredPrefill.IO.AtomicFile.EnsureWritable(Path.Combine(dir, "kernel.ptx"), "--out");
             foreach (var (name, ptx) in PtxDump.Compile())
             {
-                LayeredPrefill.Reporting.AtomicFile.WriteAllText(Path.Combine(dir, name + ".ptx"), ptx);
+                LayeredPrefill.IO.AtomicFile.WriteAllText(Path.Combine(dir, name + ".ptx"), ptx);
                 Console.WriteLine($"{name}: {ptx.Length} chars, {ptx.Split("mma.sync").Length - 1} mma.sync, {ptx.Split("ld.local").Length - 1} ld.local, {ptx.Split("v4.u32").Length - 1} v4 loads");
             }
             return 0;

@@ -1,5 +1,5 @@
 using System.CommandLine;
-using LayeredPrefill.Reporting.Gpu;
+using LayeredPrefill.Cli.Gpu;
 
 namespace LayeredPrefill.Cli.Commands;
 
@@ -19,7 +19,7 @@ internal static class GpuReportCommand
             if (!Directory.Exists(folder)) throw new LayeredPrefill.UserInputException($"--run: folder '{folder}' does not exist");
             string outFolder = parse.GetValue(output)!;
             if (outFolder.Length == 0) outFolder = Path.Combine(folder, "plots");
-            LayeredPrefill.Reporting.AtomicFile.EnsureWritable(Path.Combine(outFolder, "README.md"), "--out");
+            LayeredPrefill.IO.AtomicFile.EnsureWritable(Path.Combine(outFolder, "README.md"), "--out");
             string p = parse.GetValue(profile)!;
             foreach (var image in GpuReport.Render(folder, outFolder, p.Length > 0 ? p : null))
                 Console.WriteLine($"{image.PngPath}: {image.Caption}");

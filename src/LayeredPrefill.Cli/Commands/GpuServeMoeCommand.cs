@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
-using LayeredPrefill.Execution.Kernels.Cuda;
+using LayeredPrefill.Kernels.Cuda;
 
 namespace LayeredPrefill.Cli.Commands;
 
@@ -25,7 +25,7 @@ internal static class GpuServeMoeCommand
         {
             var ds = GpuMoeBenchCommand.ParseList(parse.GetValue(decodes)!, "--decodes");
             // Refuse an unwritable --out now, not after minutes of GPU work.
-            LayeredPrefill.Reporting.AtomicFile.EnsureWritable(parse.GetValue(output)!, "--out");
+            LayeredPrefill.IO.AtomicFile.EnsureWritable(parse.GetValue(output)!, "--out");
             return Run(parse.GetValue(layers), parse.GetValue(prompt), parse.GetValue(chunk), parse.GetValue(groups), ds,
                 parse.GetValue(repeats), parse.GetValue(profile)!, parse.GetValue(seed), parse.GetValue(output)!, parse.GetValue(kernel));
         });
@@ -93,7 +93,7 @@ internal static class GpuServeMoeCommand
             note = "MoE blocks only (router, sort, expert GEMMs, combine); attention and dense layers left out. Each layer reads the same random activations (not chained). ITL = per-iteration time seen by every decode row.",
             results,
         };
-        LayeredPrefill.Reporting.AtomicFile.WriteAllText(outPath, JsonSerializer.Serialize(json, new JsonSerializerOptions { WriteIndented = true, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals }));
+        LayeredPrefill.IO.AtomicFile.WriteAllText(outPath, JsonSerializer.Serialize(json, new JsonSerializerOptions { WriteIndented = true, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals }));
         Console.WriteLine($"wrote {outPath}");
         foreach (var w in weights) w.Dispose();
         return 0;

@@ -1,5 +1,5 @@
 using System.CommandLine;
-using LayeredPrefill.Execution.Kernels.Bench;
+using LayeredPrefill.Kernels.Bench;
 
 namespace LayeredPrefill.Cli.Commands;
 

@@ -1,5 +1,5 @@
 using System.CommandLine;
-using LayeredPrefill.Reporting.Reports;
+using LayeredPrefill.Plots.Reports;
 using LayeredPrefill.Sweeps;
 
 namespace LayeredPrefill.Cli.Commands;

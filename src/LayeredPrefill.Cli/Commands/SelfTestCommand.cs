@@ -1,6 +1,6 @@
 using System.CommandLine;
-using LayeredPrefill.Execution.Kernels;
-using LayeredPrefill.Execution.Kernels.Verification;
+using LayeredPrefill.Kernels;
+using LayeredPrefill.Kernels.Verification;
 
 namespace LayeredPrefill.Cli.Commands;
 

@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using LayeredPrefill.Execution;
 using LayeredPrefill.Experiments;
-using LayeredPrefill.Reporting;
+using LayeredPrefill.IO;
 using Spectre.Console;
 
 namespace LayeredPrefill.Cli.Commands;

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
-using LayeredPrefill.Reporting;
-using LayeredPrefill.Reporting.Reports;
+using LayeredPrefill.IO;
+using LayeredPrefill.Plots.Reports;
 using LayeredPrefill.Sweeps;
 
 namespace LayeredPrefill.Cli.Commands;

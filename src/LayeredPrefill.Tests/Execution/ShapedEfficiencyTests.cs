@@ -1,4 +1,4 @@
-using LayeredPrefill.Execution.Kernels.Cuda;
+using LayeredPrefill.Kernels.Cuda;
 using LayeredPrefill.Execution.Roofline;
 
 namespace LayeredPrefill.Tests.Execution;

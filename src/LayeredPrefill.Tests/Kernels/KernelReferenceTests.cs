@@ -1,5 +1,5 @@
-using LayeredPrefill.Execution.Kernels.Ilgpu;
-using LayeredPrefill.Execution.Kernels.Verification;
+using LayeredPrefill.Kernels.Ilgpu;
+using LayeredPrefill.Kernels.Verification;
 using Xunit;
 
 namespace LayeredPrefill.Tests.Kernels;

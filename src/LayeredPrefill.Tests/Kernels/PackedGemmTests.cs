@@ -1,5 +1,5 @@
-using LayeredPrefill.Execution.Kernels.Simd;
-using LayeredPrefill.Execution.Kernels.Verification;
+using LayeredPrefill.Kernels.Simd;
+using LayeredPrefill.Kernels.Verification;
 using Xunit;
 
 namespace LayeredPrefill.Tests.Kernels;

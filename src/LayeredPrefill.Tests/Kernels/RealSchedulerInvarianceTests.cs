@@ -1,5 +1,5 @@
-using LayeredPrefill.Execution.Kernels;
-using LayeredPrefill.Execution.Kernels.Verification;
+using LayeredPrefill.Kernels;
+using LayeredPrefill.Kernels.Verification;
 using LayeredPrefill.Scheduling;
 using LayeredPrefill.Workloads;
 using Xunit;

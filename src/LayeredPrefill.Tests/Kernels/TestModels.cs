@@ -1,4 +1,4 @@
-using LayeredPrefill.Execution.Kernels.Verification;
+using LayeredPrefill.Kernels.Verification;
 using LayeredPrefill.Models;
 
 namespace LayeredPrefill.Tests.Kernels;

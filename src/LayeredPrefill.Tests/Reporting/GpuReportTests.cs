@@ -1,3 +1,4 @@
+using LayeredPrefill.Cli.Gpu;
 using LayeredPrefill.Reporting.Gpu;
 using LayeredPrefill.Tests.Bench;
 

@@ -2,7 +2,6 @@ using LayeredPrefill.Execution.Roofline;
 using LayeredPrefill.Experiments;
 using LayeredPrefill.Metrics;
 using LayeredPrefill.Models;
-using LayeredPrefill.Reporting;
 using LayeredPrefill.Scheduling;
 using LayeredPrefill.Serving;
 

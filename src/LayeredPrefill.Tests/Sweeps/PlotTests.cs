@@ -1,7 +1,8 @@
 using LayeredPrefill.Execution.Roofline;
 using LayeredPrefill.Experiments;
 using LayeredPrefill.Models;
-using LayeredPrefill.Reporting.Plots;
+using LayeredPrefill.Plots;
+using LayeredPrefill.Reporting.Reports;
 using LayeredPrefill.Serving;
 
 namespace LayeredPrefill.Tests.Sweeps;

@@ -1,3 +1,4 @@
+using LayeredPrefill.Plots.Reports;
 using LayeredPrefill.Reporting.Reports;
 using LayeredPrefill.Sweeps;
 

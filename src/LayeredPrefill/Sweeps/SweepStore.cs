@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using LayeredPrefill.Experiments;
-using LayeredPrefill.Reporting;
+using LayeredPrefill.IO;
 
 namespace LayeredPrefill.Sweeps;
 

@@ -28,7 +28,7 @@ public static class DeviceProfileJson
         string? folder = Path.GetDirectoryName(Path.GetFullPath(path));
         if (folder is not null) Directory.CreateDirectory(folder);
         // Atomic: an interrupted calibration must not leave half a profile that a later --device would refuse.
-        Reporting.AtomicFile.WriteAllText(path, ToJson(profile));
+        IO.AtomicFile.WriteAllText(path, ToJson(profile));
     }
 
     /// <summary>The JSON text of <paramref name="profile"/>.</summary>

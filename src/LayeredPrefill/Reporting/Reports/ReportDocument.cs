@@ -1,5 +1,3 @@
-using LayeredPrefill.Reporting.Plots;
-
 namespace LayeredPrefill.Reporting.Reports;
 
 /// <summary>A block of a generated report.</summary>

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text;
 using System.Text.RegularExpressions;
-using LayeredPrefill.Reporting.Plots;
+using LayeredPrefill.IO;
 
 namespace LayeredPrefill.Reporting.Reports;
 

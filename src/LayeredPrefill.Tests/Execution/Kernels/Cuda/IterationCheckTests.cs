@@ -1,5 +1,5 @@
 using System.Text.Json;
-using LayeredPrefill.Execution.Kernels.Cuda;
+using LayeredPrefill.Kernels.Cuda;
 using LayeredPrefill.Execution.Roofline;
 using Xunit;
 

@@ -1,5 +1,5 @@
 using System.Text.RegularExpressions;
-using LayeredPrefill.Execution.Kernels.Cuda;
+using LayeredPrefill.Kernels.Cuda;
 using Xunit;
 
 namespace LayeredPrefill.Tests.Execution.Kernels.Cuda;

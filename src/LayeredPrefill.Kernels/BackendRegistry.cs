@@ -1,0 +1,71 @@
+using LayeredPrefill.Kernels.Cuda;
+using LayeredPrefill.Kernels.Ilgpu;
+using LayeredPrefill.Kernels.Simd;
+
+namespace LayeredPrefill.Kernels;
+
+/// <summary>Where a backend would run and how much memory it offers, found before any allocation.</summary>
+/// <param name="Reason">Why the backend cannot run here (null when it can).</param>
+public sealed record BackendProbe(string Name, string Device, long MemoryBytes, string? Reason)
+{
+    /// <summary>True when the backend can run here.</summary>
+    public bool Usable => Reason is null;
+}
+
+/// <summary>Backends by name.</summary>
+public static class BackendRegistry
+{
+    /// <summary>All backend names.</summary>
+    public static IReadOnlyList<string> Names { get; } = ["simd", "ilgpu-cpu", "ilgpu-cuda", "ilgpu-opencl"];
+
+    /// <summary>Looks for a backend's device without allocating model memory.</summary>
+    public static BackendProbe Probe(string name) => name switch
+    {
+        "simd" => new BackendProbe(name, $"CPU, {Environment.ProcessorCount} threads", GC.GetGCMemoryInfo().TotalAvailableMemoryBytes, null),
+        "ilgpu-cpu" or "ilgpu-cuda" or "ilgpu-opencl" => IlgpuDevices.Probe(name),
+        _ => throw new UserInputException($"--backend: unknown backend '{name}' (valid: {string.Join(", ", Names)})"),
+    };
+
+    /// <summary>Refuses an unusable backend, naming the usable ones.</summary>
+    public static BackendProbe RequireUsable(string name)
+    {
+        var probe = Probe(name);
+        if (probe.Usable) return probe;
+        var usable = Names.Where(n => n != name && SafeProbe(n).Usable);
+        throw new UserInputException($"--backend: '{name}' is unavailable here ({probe.Reason}); available: {string.Join(", ", usable)}");
+    }
+
+    private static BackendProbe SafeProbe(string name)
+    {
+        try { return Probe(name); }
+        catch (Exception e) when (e is not OutOfMemoryException) { return new BackendProbe(name, "?", 0, e.Message); }
+    }
+
+    /// <summary>The backend that holds bf16 weights in device memory and draws them there (no host copy).</summary>
+    public const string Cuda = "ilgpu-cuda";
+
+    /// <summary>Bytes a backend needs: a CUDA GPU its bf16 weights, KV pool and activations; the others their fp32 weights
+    /// (simd holds raw and packed copies while packing) plus the fp32 KV pool.</summary>
+    public static long BytesNeeded(string name, Models.MoeModel model, EngineOptions options) => name == Cuda
+        ? CudaBackend.BytesNeeded(model, options.KvBlocks, options.MaxBatchTokens)
+        : (name == "simd" ? 2 : 1) * MoeWeights.Fp32Bytes(model) + options.KvPoolBytes(model);
+
+    /// <summary>Checks that <paramref name="name"/> can run <paramref name="model"/> (shape limits of its kernels).</summary>
+    public static void RequireSupported(string name, Models.MoeModel model, string where)
+    {
+        if (name == Cuda) CudaBackend.RequireSupported(model, where);
+        else MoeWeights.RequireSupported(model, where);
+    }
+
+    internal static IMoeBackend Create(string name, Models.MoeModel model, EngineOptions options, RopeTable rope)
+    {
+        if (name == Cuda)
+        {
+            if (options.AdjustWeights is not null) throw new InvalidOperationException("backend ilgpu-cuda draws its weights on the GPU; it takes no host weight hook");
+            return new CudaBackend(model, options, rope, options.MaxBatchTokens);
+        }
+        var weights = MoeWeights.Create(model, options.Seed);
+        options.AdjustWeights?.Invoke(weights);
+        return name == "simd" ? new SimdBackend(weights, options.KvBlocks, rope) : new IlgpuBackend(name, weights, options.KvBlocks, rope);
+    }
+}

@@ -1,0 +1,28 @@
+using LayeredPrefill.Models;
+
+namespace LayeredPrefill.Kernels;
+
+/// <summary>How to build a <see cref="MoeEngine"/>.</summary>
+/// <param name="Backend">"simd", "ilgpu-cpu", "ilgpu-cuda" or "ilgpu-opencl".</param>
+/// <param name="Seed">Seed of the weights and of the prompt token ids.</param>
+/// <param name="KvBlocks">KV pool size in blocks of 16 tokens (shared by all requests).</param>
+/// <param name="MaxPositions">Longest context the RoPE table covers.</param>
+/// <param name="AdjustWeights">Test hook: edits the drawn weights before the backend loads them (e.g. to plant a NaN); host-weight backends only.</param>
+/// <param name="MaxBatchTokens">Most rows one iteration can carry (a GPU backend sizes its activations for it once).</param>
+public sealed record EngineOptions(string Backend = "simd", long Seed = 1, int KvBlocks = 256, int MaxPositions = 4096, Action<MoeWeights>? AdjustWeights = null,
+    int MaxBatchTokens = EngineOptions.DefaultMaxBatchTokens)
+{
+    /// <summary>The layered budget plus the sequence cap: the largest batch the paper's schedulers build.</summary>
+    public const int DefaultMaxBatchTokens = 8192 + 256;
+
+    /// <summary>Bytes of the fp32 KV pool over all layers.</summary>
+    public long KvPoolBytes(MoeModel model) => (long)KvBlocks * IterationBatch.BlockTokens * 2L * model.KvHeads * model.HeadDim * 4 * model.Layers;
+}
+
+/// <summary>Model helpers for the kernel engine.</summary>
+public static class KernelModelExtensions
+{
+    /// <summary>The same shape with <paramref name="layers"/> layers (the CLI's --layers), so big presets fit a smaller device.</summary>
+    public static MoeModel WithLayers(this MoeModel model, int? layers) =>
+        layers is int n ? (n > 0 ? model with { Layers = n } : throw new UserInputException($"--layers: must be > 0 (got {n})")) : model;
+}

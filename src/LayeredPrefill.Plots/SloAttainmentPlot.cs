@@ -1,0 +1,43 @@
+using LayeredPrefill.Reporting.Reports;
+using LayeredPrefill.Sweeps;
+using ScottPlot;
+
+namespace LayeredPrefill.Plots;
+
+/// <summary>A reference curve drawn beside the simulated ones (e.g. the paper's attainment for one policy).</summary>
+public sealed record ReferenceCurve(string Label, string Policy, IReadOnlyList<double> Rates, IReadOnlyList<double> Percent);
+
+/// <summary>SLO attainment vs request rate per policy, with the 90% line (the paper's main figure).</summary>
+public static class SloAttainmentPlot
+{
+    /// <summary>Renders attainment of <paramref name="points"/> (one model and trace), with optional reference curves dashed.</summary>
+    public static PlotImage Render(IReadOnlyList<PointResult> points, IReadOnlyList<string> policyOrder, string title, string folder, string stem,
+        IReadOnlyList<ReferenceCurve>? references = null)
+    {
+        var plot = PlotFile.New(title, "request rate (req/s)", "SLO attainment (%)");
+        var line90 = plot.Add.HorizontalLine(90, 1.5f, Colors.Gray, LinePattern.Dotted);
+        line90.LegendText = "90%";
+        for (int i = 0; i < policyOrder.Count; i++)
+        {
+            var series = points.Where(p => p.Policy == policyOrder[i] && double.IsFinite(p.SloAttainment)).OrderBy(p => p.RatePerSecond).ToArray();
+            if (series.Length == 0) continue;
+            var s = plot.Add.Scatter(series.Select(p => p.RatePerSecond).ToArray(), series.Select(p => p.SloAttainment * 100).ToArray(), PlotFile.Series(i));
+            s.LegendText = references is null ? policyOrder[i] : $"{policyOrder[i]} (simulated)";
+            // Earlier series are drawn wider, so a curve hidden under a later one still shows as a halo.
+            s.LineWidth = Math.Max(2, 6 - 1.2f * i);
+            s.MarkerSize = Math.Max(7, 13 - 1.5f * i);
+        }
+        foreach (var r in references ?? [])
+        {
+            int index = Math.Max(0, policyOrder.ToList().IndexOf(r.Policy));
+            var s = plot.Add.Scatter(r.Rates.ToArray(), r.Percent.ToArray(), PlotFile.Series(index));
+            s.LegendText = r.Label;
+            s.LinePattern = LinePattern.Dashed;
+            s.MarkerShape = MarkerShape.OpenSquare;
+            s.MarkerSize = 8;
+        }
+        plot.Axes.SetLimitsY(-3, 105);
+        plot.ShowLegend(Alignment.LowerLeft);
+        return PlotFile.Save(plot, folder, stem, title);
+    }
+}
