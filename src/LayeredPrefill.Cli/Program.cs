@@ -19,4 +19,5 @@ root.Subcommands.Add(GpuReportCommand.Create());
 root.Subcommands.Add(DevicesCommand.Create());
 root.Subcommands.Add(SelfTestCommand.Create());
 root.Subcommands.Add(KernelBenchCommand.Create());
+root.Subcommands.Add(DecodeBenchCommand.Create());
 return await CliHost.InvokeAsync(root, args);

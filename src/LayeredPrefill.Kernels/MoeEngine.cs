@@ -41,6 +41,9 @@ public sealed class MoeEngine : IDisposable
         _kv = new PagedKvAllocator(options.KvBlocks);
     }
 
+    /// <summary>The backend (for measurements that need its own counters).</summary>
+    public IMoeBackend Backend => _backend;
+
     /// <summary>The element type of the backend's weights and KV cache.</summary>
     public WeightDtype WeightDtype => _backend.WeightDtype;
 

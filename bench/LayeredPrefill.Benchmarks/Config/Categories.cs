@@ -12,6 +12,9 @@ public static class Categories
     /// <summary>Real MoE kernels on the backends this machine has.</summary>
     public const string Kernels = "Kernels";
 
+    /// <summary>Real kernels at full model size on a CUDA GPU (bf16 on tensor cores); no case exists on a machine without one.</summary>
+    public const string Gpu = "Gpu";
+
     /// <summary>Every category a benchmark may carry; the mandatory-category check accepts only these.</summary>
-    public static IReadOnlyList<string> All { get; } = [Serving, Simulator, Kernels];
+    public static IReadOnlyList<string> All { get; } = [Serving, Simulator, Kernels, Gpu];
 }

@@ -26,11 +26,14 @@ public static class DomainMetrics
     public static readonly DomainMetricDescriptor DistinctExperts = new("Kernel.DistinctExperts", "Experts", "Distinct experts loaded in the last iteration, summed over layers", "N0", false, 11);
     public static readonly DomainMetricDescriptor KernelMbPerIteration = new("Kernel.MbPerIteration", "MB/iter", "Bytes moved by the last iteration (weights, KV, activations), in MB (1e6)", "N0", false, 7);
     public static readonly DomainMetricDescriptor MoeMs = new("Measured.MoeMs", "MoE ms", "Measured time of the routed-expert part of the last iteration (ms)", "N3", false, 12);
+    public static readonly DomainMetricDescriptor ExpertGb = new("Kernel.ExpertGb", "Expert GB", "Expert weight bytes the router's choices loaded over the whole operation, in GB (1e9)", "N2", false, 13);
+    public static readonly DomainMetricDescriptor OperationIterations = new("Kernel.Iterations", "Iterations", "Iterations one operation runs", "N0", false, 14);
+    public static readonly DomainMetricDescriptor Joules = new("Measured.Joules", "J (NVML)", "Board energy of the last operation, NVML's counter (J)", "N2", false, 15);
     public static readonly DomainMetricDescriptor IterationsPerSecond = new("Measured.IterationsPerSecond", "Iter/s", "Simulated iterations per wall-clock second (from the measured mean time)", "N0", true, 9);
 
     /// <summary>Every known descriptor, by id.</summary>
     public static IReadOnlyDictionary<string, DomainMetricDescriptor> ById { get; } =
-        new[] { TtftMean, TtftP99, ItlP99, E2eMean, SloAttainment, ExpertGbPerToken, JoulesPerToken, MbPerIteration, Iterations, ExpertMb, DistinctExperts, KernelMbPerIteration, MoeMs, IterationsPerSecond }
+        new[] { TtftMean, TtftP99, ItlP99, E2eMean, SloAttainment, ExpertGbPerToken, JoulesPerToken, MbPerIteration, Iterations, ExpertMb, DistinctExperts, KernelMbPerIteration, MoeMs, ExpertGb, OperationIterations, Joules, IterationsPerSecond }
             .ToDictionary(d => d.Id, StringComparer.Ordinal);
 
     /// <summary>The serving columns of one run, in their display units.</summary>

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using ILGPU;
 using ILGPU.Runtime;
 using ILGPU.Runtime.Cuda;
@@ -5,6 +6,14 @@ using LayeredPrefill.Kernels.Ilgpu;
 using LayeredPrefill.Models;
 
 namespace LayeredPrefill.Kernels.Cuda;
+
+/// <summary>Host and GPU time of one CUDA iteration.</summary>
+/// <param name="PrepareSeconds">Host work before the first launch: the batch's plans and metadata uploads.</param>
+/// <param name="LaunchSeconds">Queuing every kernel (the GPU runs meanwhile).</param>
+/// <param name="WaitSeconds">Waiting for the GPU after the last launch.</param>
+/// <param name="ReadbackSeconds">Tokens, counts, flags and event times back to the host.</param>
+/// <param name="GpuSeconds">The GPU's span from the first to the last event.</param>
+public sealed record CudaIterationTimes(double PrepareSeconds, double LaunchSeconds, double WaitSeconds, double ReadbackSeconds, double GpuSeconds);
 
 /// <summary>
 /// The <c>ilgpu-cuda</c> backend: whole transformer layers in bf16 on tensor cores (f32 accumulate): RMSNorm, the QKV projection,
@@ -134,6 +143,7 @@ public sealed class CudaBackend : IMoeBackend
     {
         if (batch.Rows > _maxTokens)
             throw new InvalidOperationException($"iteration of {batch.Rows} rows exceeds the {_maxTokens} rows the CUDA backend was sized for");
+        long start = Stopwatch.GetTimestamp();
         var acc = _session.Accelerator;
         var stream = acc.DefaultStream;
         int hd = _m.HiddenSize, layers = _m.Layers;
@@ -147,6 +157,8 @@ public sealed class CudaBackend : IMoeBackend
 
         var (plans, planOf) = LayerPlan.Build(batch, layers);
         var planViews = plans.Select((p, i) => Upload(p, i)).ToArray();
+        var emitRows = _s.Upload("emitRows", batch.EmitRows);
+        long prepared = Stopwatch.GetTimestamp();
 
         _clock.Mark(3 * layers);
         var embedRows = batch.Segments.Where(s => !s.LoadsHidden).SelectMany(s => Enumerable.Range(s.RowStart, s.RowCount)).ToArray();
@@ -183,9 +195,11 @@ public sealed class CudaBackend : IMoeBackend
             hidden.SubView((long)seg.RowStart * hd, (long)seg.RowCount * hd).AsDense().CopyTo(keep.View);
             _hidden[(seg.RequestId, seg.SliceStart)] = keep;
         }
-        var emitted = LmHead(batch, hidden, flags);
+        var emitted = LmHead(batch, hidden, emitRows, flags);
         _clock.Mark(3 * layers + 1);
+        long launched = Stopwatch.GetTimestamp();
         acc.Synchronize();
+        long finished = Stopwatch.GetTimestamp();
 
         var tokensOut = batch.EmitRows.Length == 0 ? [] : emitted.AsDense().GetAsArray1D();
         ThrowOnFlags(flags.AsDense().GetAsArray1D());
@@ -198,12 +212,16 @@ public sealed class CudaBackend : IMoeBackend
             layerSeconds[l] = _clock.Seconds(3 * l, 3 * l + 2);
             moeSeconds[l] = _clock.Seconds(3 * l + 1, 3 * l + 2);
         }
-        return new BackendStep(tokensOut, Enumerable.Range(0, layers).Select(l => expertCounts.AsSpan(l * _m.Experts, _m.Experts).ToArray()).ToArray(),
+        var step = new BackendStep(tokensOut, Enumerable.Range(0, layers).Select(l => expertCounts.AsSpan(l * _m.Experts, _m.Experts).ToArray()).ToArray(),
             layerSeconds, moeSeconds, EnergySinceLastStep());
+        double S(long a, long b) => Stopwatch.GetElapsedTime(a, b).TotalSeconds;
+        LastTimes = new CudaIterationTimes(S(start, prepared), S(prepared, launched), S(launched, finished), S(finished, Stopwatch.GetTimestamp()),
+            _clock.Seconds(3 * layers, 3 * layers + 1));
+        return step;
     }
 
-    /// <summary>Seconds between the first and the last event of the last <see cref="Run"/> (the GPU's span of the iteration).</summary>
-    public double LastGpuSeconds => _clock.Seconds(3 * _m.Layers, 3 * _m.Layers + 1);
+    /// <summary>Where the last <see cref="Run"/>'s time went.</summary>
+    public CudaIterationTimes? LastTimes { get; private set; }
 
     private void RunLayer(int l, LayerPlan plan, PlanViews v, ArrayView<float> x, ArrayView<int> blockTable, ArrayView<int> flags, ArrayView<int> counts)
     {
@@ -243,12 +261,11 @@ public sealed class CudaBackend : IMoeBackend
         _k.FlagNonFinite(stream, t * hd, x, flags, l);
     }
 
-    private ArrayView<int> LmHead(IterationBatch batch, ArrayView<float> hidden, ArrayView<int> flags)
+    private ArrayView<int> LmHead(IterationBatch batch, ArrayView<float> hidden, ArrayView<int> emitRows, ArrayView<int> flags)
     {
         int n = batch.EmitRows.Length, hd = _m.HiddenSize, vp = _w.PaddedVocab;
         if (n == 0) return default;
         var stream = _session.Accelerator.DefaultStream;
-        var emitRows = _s.Upload("emitRows", batch.EmitRows);
         var xe = _s.Get<uint>("lmInput", (long)n * hd / 2);
         _k.RmsNorm(new KernelConfig(n, ModelKernels.RowThreads), hidden, emitRows, 1, _w.FinalNorm.View, xe, hd);
         var tiles = _s.Get<int>("lmTiles", 3L * ((n + GroupedGemmKernel.TileRows - 1) / GroupedGemmKernel.TileRows));

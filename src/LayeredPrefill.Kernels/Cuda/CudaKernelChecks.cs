@@ -165,7 +165,8 @@ public static class CudaKernelChecks
         {
             int width = (qh + 2 * kvh) * d, blocks = 64;
             var qkv = Enumerable.Range(0, t * width).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray();
-            var positions = Enumerable.Range(0, t).Select(_ => random.Next(0, 500)).ToArray();
+            // Distinct positions: two rows at one position would write the same KV slot.
+            var positions = Enumerable.Range(0, 500).OrderBy(_ => random.Next()).Take(t).ToArray();
             var table = Enumerable.Range(0, blocks).OrderBy(_ => random.Next()).ToArray();
             var rope = new RopeTable(512, d);
             using var qb = Up(qkv);

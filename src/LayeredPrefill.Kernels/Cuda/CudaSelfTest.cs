@@ -55,19 +55,33 @@ public static class CudaSelfTest
     }
 
     // The GPU runs bf16 activations between kernels, the CPU fp32: the KV caches agree to bf16 rounding, not bit for bit.
+    // Layer 0's keys and values have gone through one bf16 norm and projection (error ~2^-9); later layers add a little each.
     private static SelfTestRow AgreementWithSimd(int seed, Random random)
     {
-        const double Bound = 5e-2;
+        const double FirstLayerBound = 1e-2, AllLayersBound = 5e-2;
         var requests = ScheduleInvariance.SmallRequests(random, 3);
         var plans = HandPlans.PrefillFirst(requests, Small.Layers);
         var options = new EngineOptions(BackendRegistry.Cuda, seed, KvBlocks: 64, MaxPositions: 256, MaxBatchTokens: 256);
         var gpu = ScheduleInvariance.Run("gpu", plans, Small, options, requests);
         var cpu = ScheduleInvariance.Run("simd", plans, Small, options with { Backend = "simd", AdjustWeights = RoundToBf16 }, requests);
-        double maxRef = cpu.Kv.Values.SelectMany(v => v).Max(v => Math.Abs((double)v));
-        var cmp = ScheduleInvariance.Compare(cpu, gpu);
-        double rel = cmp.MaxKvDifference / maxRef;
-        return new SelfTestRow($"agreement with simd on bf16 weights ({Small.Name})", rel <= Bound,
-            $"KV max diff {rel:E2} of the largest value (bound {Bound:E0}: bf16 activations vs fp32); tokens {(cmp.TokensEqual ? "identical" : "differ (bf16 rounding can flip a near-tie)")}");
+        double first = NormwiseKvError(cpu, gpu, l => l == 0), all = NormwiseKvError(cpu, gpu, _ => true);
+        bool tokens = ScheduleInvariance.Compare(cpu, gpu).TokensEqual;
+        return new SelfTestRow($"agreement with simd on bf16 weights ({Small.Name})", first <= FirstLayerBound && all <= AllLayersBound,
+            $"KV ‖Δ‖/‖ref‖ {first:E2} in layer 0 (bound {FirstLayerBound:E0}), {all:E2} over {Small.Layers} layers (bound {AllLayersBound:E0}); " +
+            $"tokens {(tokens ? "identical" : "differ (bf16 rounding can flip a near-tie)")}");
+    }
+
+    /// <summary>‖b − a‖₂ / ‖a‖₂ over the KV caches of the layers <paramref name="layer"/> selects.</summary>
+    public static double NormwiseKvError(ScheduleOutcome a, ScheduleOutcome b, Func<int, bool> layer)
+    {
+        double err = 0, norm = 0;
+        foreach (var ((request, l), x) in a.Kv)
+        {
+            if (!layer(l)) continue;
+            var y = b.Kv[(request, l)];
+            for (int i = 0; i < x.Length; i++) { double d = (double)y[i] - x[i]; err += d * d; norm += (double)x[i] * x[i]; }
+        }
+        return Math.Sqrt(err / norm);
     }
 
     /// <summary>Rounds every host weight to bf16 (norm weights stay f32, as on the GPU).</summary>
@@ -116,17 +130,22 @@ public static class CudaSelfTest
                 rows.Add(new SelfTestRow($"invariance {model.Name} {s.Name} vs {schedulers[0].Name} (real schedulers)", differ == 0,
                     differ == 0 ? $"tokens identical for all {requests.Count} requests ({requests.Sum(r => r.OutputTokens)} tokens)" : $"tokens DIFFER for {differ} of {requests.Count} requests"));
             }
-            // Hand plans keep every KV cache to the end, so KV is compared bit for bit too.
+            // Hand plans keep every KV cache to the end, so KV is compared bit for bit too. A recompute after preemption writes
+            // the generated positions' KV with the prefill kernel instead of the decode kernel: a different (equally correct) f32
+            // order, so that schedule is held to bf16 rounding (normwise), not to bit identity.
+            const double RecomputeBound = 1e-2;
             var small = requests.Take(3).Select(r => r with { PromptTokens = r.PromptTokens / 8 }).ToList();
-            var schedules = ScheduleInvariance.StandardSchedules(small, model.Layers);
-            foreach (var r in ScheduleInvariance.Check(executor.Engine, small, schedules))
+            var outcomes = ScheduleInvariance.StandardSchedules(small, model.Layers)
+                .Select(s => ScheduleInvariance.Run(s.Name, s.Plans, executor.Engine, small)).ToList();
+            foreach (var o in outcomes)
             {
-                // A recompute after preemption writes the generated positions' KV with the prefill kernel instead of the decode
-                // kernel: a different (equally correct) f32 order, so it is held to bf16 rounding, not to bit identity.
+                var r = ScheduleInvariance.Compare(outcomes[0], o);
                 bool recompute = r.Schedule == "preempt-recompute";
-                bool passed = recompute ? r.MaxKvDifference <= 0.05 : r.TokensEqual && r.KvEqual;
+                double normwise = NormwiseKvError(outcomes[0], o, _ => true);
+                bool passed = recompute ? normwise <= RecomputeBound : r.TokensEqual && r.KvEqual;
                 rows.Add(new SelfTestRow($"invariance {model.Name} {r.Schedule} (hand plans)", passed,
-                    $"tokens {(r.TokensEqual ? "identical" : "DIFFER")}, KV {(r.KvEqual ? "bit-identical" : $"max diff {r.MaxKvDifference:E2}")}{(recompute ? " (recompute: bound 5E-02)" : "")}"));
+                    $"tokens {(r.TokensEqual ? "identical" : "DIFFER")}, KV {(r.KvEqual ? "bit-identical" : $"‖Δ‖/‖ref‖ {normwise:E2}, max diff {r.MaxKvDifference:E2}")}" +
+                    (recompute ? $" (recompute: bound {RecomputeBound:E0} normwise)" : "")));
             }
         }
         return rows;

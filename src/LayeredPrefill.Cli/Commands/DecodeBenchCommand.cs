@@ -1,0 +1,62 @@
+using System.CommandLine;
+using System.Globalization;
+using LayeredPrefill.IO;
+using LayeredPrefill.Kernels;
+using LayeredPrefill.Kernels.Cuda;
+using LayeredPrefill.Kernels.Scenarios;
+using LayeredPrefill.Models;
+using LayeredPrefill.Reporting.Gpu;
+
+namespace LayeredPrefill.Cli.Commands;
+
+/// <summary>`decode-bench`: decode-only steps on real kernels at batch sizes 1/32/128, against the bytes each step streams and the card's read bandwidth.</summary>
+internal static class DecodeBenchCommand
+{
+    internal static Command Create()
+    {
+        var backend = new Option<string>("--backend") { Description = "Kernel backend.", DefaultValueFactory = _ => BackendRegistry.Cuda };
+        var model = new Option<string>("--model") { Description = "Model preset or config.json.", DefaultValueFactory = _ => "qwen3-30b-a3b" };
+        var layers = new Option<int?>("--layers") { Description = "Run the model's shape with only this many layers." };
+        var decodes = new Option<string>("--decodes") { Description = "Comma-separated decode batch sizes.", DefaultValueFactory = _ => "1,32,128" };
+        var context = new Option<int>("--context-tokens") { Description = "Context of every decode.", DefaultValueFactory = _ => 2048 };
+        var repeats = new Option<int>("--repeats") { Description = "Timed steps per batch size.", DefaultValueFactory = _ => 20 };
+        var seed = new Option<int>("--seed") { Description = "Seed of the weights and prompts.", DefaultValueFactory = _ => 0 };
+        var output = new Option<string?>("--output") { Description = "Write the result JSON here." };
+        var cmd = new Command("decode-bench", "Decode-only steps on real kernels: tokens/s and bytes streamed per step vs the card's read bandwidth")
+            { backend, model, layers, decodes, context, repeats, seed, output };
+        cmd.SetAction((parse, cancel) => CliHost.GuardAsync(() =>
+        {
+            string b = parse.GetValue(backend)!.Trim().ToLowerInvariant();
+            BackendRegistry.RequireUsable(b);
+            var m = ModelCatalog.GetOrReadConfig(parse.GetValue(model)!).WithLayers(parse.GetValue(layers));
+            var batches = parse.GetValue(decodes)!.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
+                .Select(x => int.TryParse(x, NumberStyles.None, CultureInfo.InvariantCulture, out int v) && v is > 0 and <= 4096 ? v
+                    : throw new UserInputException($"--decodes: '{x}' is not a batch size in [1, 4096]")).ToArray();
+            if (batches.Length == 0) throw new UserInputException("--decodes: give at least one batch size");
+            int ctx = parse.GetValue(context), reps = parse.GetValue(repeats);
+            if (ctx is < 1 or > 1 << 20) throw new UserInputException($"--context-tokens must be in [1, 1048576] (got {ctx})");
+            if (reps is < 1 or > 100_000) throw new UserInputException($"--repeats must be in [1, 100000] (got {reps})");
+            string? path = parse.GetValue(output) is { } o ? AtomicFile.EnsureWritable(o, "--output") : null;
+            int kvBlocks = (int)Math.Min(int.MaxValue, (long)batches.Max() * ((ctx + 2 * IterationBatch.BlockTokens) / IterationBatch.BlockTokens) + 16);
+            var options = new EngineOptions(b, parse.GetValue(seed), kvBlocks, ctx + 2);
+            using var executor = new KernelExecutor(m, options);
+            GpuCard card;
+            double? read = null;
+            if (executor.Engine.Backend is CudaBackend cuda)
+            {
+                card = new GpuCard(cuda.Accelerator.Name, cuda.Accelerator.DriverVersion.ToString(), DateTime.UtcNow.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+                read = ReadBandwidth.Measure(cuda.Accelerator);
+                Console.WriteLine($"{card.Card}, driver {card.Driver}: read bandwidth {read / 1e12:F2} TB/s (16-byte loads over 8 GiB, median of 7)");
+            }
+            else card = new GpuCard(executor.Engine.DeviceName, "-", DateTime.UtcNow.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+            var result = DecodeBench.Run(executor, batches, ctx, reps, card, read, Console.WriteLine);
+            if (path is not null)
+            {
+                GpuResultFile.Save(path, result);
+                Console.Error.WriteLine($"wrote {path}");
+            }
+            return 0;
+        }));
+        return cmd;
+    }
+}

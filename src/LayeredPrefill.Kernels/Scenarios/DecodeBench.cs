@@ -1,0 +1,51 @@
+using System.Diagnostics;
+using LayeredPrefill.Kernels.Cuda;
+using LayeredPrefill.Reporting.Gpu;
+
+namespace LayeredPrefill.Kernels.Scenarios;
+
+/// <summary>Decode-only steps of batches of running requests at a fixed context: tokens per second against the bytes each step must stream.</summary>
+public static class DecodeBench
+{
+    /// <summary>Times <paramref name="repeats"/> steps of each batch size (after 3 warm-up steps) on one engine.</summary>
+    public static DecodeBenchResult Run(KernelExecutor executor, IReadOnlyList<int> batches, int contextTokens, int repeats, GpuCard card, double? readBytesPerSecond,
+        Action<string> log)
+    {
+        var model = executor.Engine.Model;
+        var decodes = IterationScenarios.PrepareDecodes(executor, batches.Max(), contextTokens, executor.Engine.Options.MaxBatchTokens);
+        var cuda = executor.Engine.Backend as CudaBackend;
+        var rows = new List<DecodeBenchRow>();
+        foreach (int b in batches)
+        {
+            var plan = IterationScenarios.Decode(model.Layers, decodes[..b]);
+            for (int i = 0; i < 3; i++) executor.Execute(plan);
+            var wall = new double[repeats];
+            var gpu = new double[repeats];
+            var host = new double[repeats];
+            double bytes = 0;
+            for (int i = 0; i < repeats; i++)
+            {
+                long start = Stopwatch.GetTimestamp();
+                var cost = executor.Execute(plan);
+                wall[i] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+                bytes = cost.Traffic.TotalBytes;
+                if (cuda?.LastTimes is { } t) { gpu[i] = t.GpuSeconds * 1e3; host[i] = (t.PrepareSeconds + t.LaunchSeconds) * 1e3; }
+            }
+            double step = Median(wall);
+            double rate = bytes / (step / 1e3);
+            var row = new DecodeBenchRow(b, b / (step / 1e3), step, wall.Min(), wall.Max(), cuda is null ? null : Median(gpu), cuda is null ? null : Median(host),
+                bytes, rate, readBytesPerSecond is double r ? rate / r : null);
+            rows.Add(row);
+            log($"decodes {b,4}: {row.TokensPerSecond,9:F1} tok/s, step {step,8:F2} ms ({row.MinMillis:F2}-{row.MaxMillis:F2})" +
+                (cuda is null ? "" : $", GPU {row.GpuMillis,7:F2} ms, host {row.HostMillis,6:F2} ms") +
+                $", {bytes / 1e9,7:F2} GB/step = {rate / 1e12:F2} TB/s" + (row.FractionOfRead is double f ? $" = {100 * f:F1}% of read" : ""));
+        }
+        return new DecodeBenchResult(card, executor.Engine.BackendName, model.Name, contextTokens, repeats, readBytesPerSecond, rows);
+    }
+
+    private static double Median(double[] v)
+    {
+        var s = v.Order().ToArray();
+        return s[s.Length / 2];
+    }
+}
