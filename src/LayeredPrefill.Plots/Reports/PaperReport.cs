@@ -18,13 +18,13 @@ public static class PaperReport
     /// The default device is h100-paper-engine (h100-sxm with every rate scaled to the paper's measured
     /// vLLM decode step); other devices get their own sweep, named paper-&lt;device&gt;.
     /// </remarks>
-    public static SweepDefinition Definition(double durationSeconds = 600, int seed = 0, string device = DefaultDevice)
+    public static SweepDefinition Definition(double durationSeconds = 600, int seed = 0, string device = DefaultDevice, int seeds = 1)
     {
         var grids = PaperReference.Settings.Select(s => new SweepGrid([s.Model], [s.Trace], s.Rates)).ToList();
-        grids.Add(new SweepGrid(["qwen3-30b-a3b"], ["arxiv-long"], [PaperReference.VllmRate], PaperReference.VllmPrompts));
+        grids.Add(new SweepGrid(["qwen3-30b-a3b"], ["arxiv-long"], [PaperReference.VllmRate], PaperReference.VllmPrompts, PaperReference.VllmMaxModelLengthTokens));
         string name = device == DefaultDevice ? "paper" : $"paper-{System.IO.Path.GetFileNameWithoutExtension(device)}";
         return new SweepDefinition(name, Policies, grids, RequestsPerPoint: null, DurationSeconds: durationSeconds,
-            Device: device, TensorParallel: 2, Seed: seed).Validate("paper");
+            Device: device, TensorParallel: 2, Seed: seed, RejectedMeetSlo: true, Seeds: seeds).Validate("paper");
     }
 
     /// <summary>Writes results/reports/paper/ from the finished points.</summary>

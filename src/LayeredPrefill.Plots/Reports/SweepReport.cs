@@ -45,7 +45,7 @@ public static class SweepReport
         [
             $"Policies: {string.Join(", ", d.Policies)} (layered budget {d.LayeredBudgetTokens} tokens)",
             $"Settings: {string.Join("; ", d.Grids.Select(g => $"{string.Join("/", g.Models)} × {string.Join("/", g.Traces)} at {string.Join(", ", g.Rates.Select(Fmt.Rate))} req/s" + (g.Requests is { } r ? $" ({r} requests)" : "")))}",
-            $"Requests: {requests}; Poisson arrivals, seed {d.Seed}",
+            $"Requests: {requests}; Poisson arrivals, {(d.Seeds > 1 ? $"seeds {d.Seed}–{d.Seed + d.Seeds - 1}" : $"seed {d.Seed}")}",
             $"Device: {d.Device} × TP {d.TensorParallel}, roofline executor, uniform routing",
             $"SLO: TTFT ≤ {(d.SloTtftMs is { } t ? Fmt.N(t, "0") + " ms" : "10 s (arXiv) / 5 s (ShareGPT)")} and every inter-token gap ≤ {(d.SloItlMs is { } i ? Fmt.N(i, "0") + " ms" : "125 ms (Qwen3) / 100 ms (GPT-OSS)")}",
             $"Finished points: {points.Count} of {d.Points().Count}",
@@ -57,14 +57,16 @@ public static class SweepReport
     {
         foreach (var (model, trace) in SettingsOf(points))
         {
-            var here = points.Where(p => p.Model == model && p.Trace == trace && !IsSideRun(d, p)).ToArray();
+            var allSeeds = points.Where(p => p.Model == model && p.Trace == trace && !IsSideRun(d, p)).ToArray();
+            // Tables, summaries and the Pareto plot show the first seed; the SLO curve averages the seeds and shades their range.
+            var here = allSeeds.Where(p => p.Seed == d.Seed).ToArray();
             if (here.Length == 0) continue;
             string stem = Stem(model, trace);
             doc.H(2, $"{model} on {trace}");
             doc.H(3, "Who wins where");
             doc.Add(new Bullets(SweepSummary.For(here, d.Policies)));
             if (here.Select(p => p.RatePerSecond).Distinct().Count() > 1)
-                doc.Add(new Figure(SloAttainmentPlot.Render(here, d.Policies, $"SLO attainment vs rate — {model}, {trace}", plots, $"slo-{stem}", references?.Invoke(model, trace))));
+                doc.Add(new Figure(SloAttainmentPlot.Render(SeedSpread.Of(allSeeds), d.Policies, $"SLO attainment vs rate — {model}, {trace}", plots, $"slo-{stem}", references?.Invoke(model, trace))));
             double mid = MiddleRate(here);
             doc.Add(new Figure(ParetoPlot.Render(here.Where(p => p.RatePerSecond == mid).ToArray(),
                 $"TTFT vs p99 ITL at {Fmt.Rate(mid)} req/s — {model}, {trace}", plots, $"pareto-{stem}")));
@@ -94,7 +96,7 @@ public static class SweepReport
     private static void Bars(ReportDocument doc, SweepDefinition d, IReadOnlyList<PointResult> points, string plots)
     {
         doc.H(2, "Expert traffic and energy per token");
-        var groups = SettingsOf(points).Select(s => points.Where(p => p.Model == s.Model && p.Trace == s.Trace && !IsSideRun(d, p)).ToArray())
+        var groups = SettingsOf(points).Select(s => points.Where(p => p.Model == s.Model && p.Trace == s.Trace && !IsSideRun(d, p) && p.Seed == d.Seed).ToArray())
             .Where(g => g.Length > 0).ToArray();
         doc.P("Per policy, model and trace, at each setting's middle swept rate. Tokens = prompt + generated tokens.");
         BarGroup Group(PointResult[] g, Func<PointResult, double> value)

@@ -54,4 +54,7 @@ public static class PaperReference
 
     /// <summary>Prompts in the vLLM comparison.</summary>
     public const int VllmPrompts = 100;
+
+    /// <summary>Max model length of both servers in the vLLM comparison (its commands pass --max-model-len 16384, not the SLO runs' 32768).</summary>
+    public const int VllmMaxModelLengthTokens = 16384;
 }
