@@ -120,13 +120,28 @@ public static class SweepReport
         doc.P($"Each chunk runs through all 48 layers and re-streams the experts it routes to; roofline executor on {device.Name}, " +
             "MoE time and expert bytes summed over layers and chunks (bytes over both GPUs). Paper: the authors' measurements on 2× H100.");
         var paper = PaperReference.ChunkSize.ToDictionary(r => r.ChunkTokens);
-        doc.Add(new Table(["chunk", "chunks", "expert GB (sim)", "expert GB (paper)", "MoE ms (sim)", "MoE ms (paper)", "prefill ms (sim)"],
-            rows.Select(r => (IReadOnlyList<string>)
-            [
-                r.ChunkTokens.ToString(System.Globalization.CultureInfo.InvariantCulture), r.Chunks.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                Fmt.N(r.ExpertWeightBytes / 1e9, "0.0"), paper.TryGetValue(r.ChunkTokens, out var p) ? Fmt.N(p.MoeWeightLoadGb, "0.0") : "–",
-                Fmt.N(r.MoeSeconds * 1000, "0.0"), p is not null ? Fmt.N(p.MoeKernelMs, "0.00") : "–", Fmt.N(r.TotalSeconds * 1000, "0.0"),
-            ]).ToArray()));
+        var breakdown = PaperReference.ChunkBreakdown.ToDictionary(b => b.ChunkTokens);
+        string Paper(int chunk, Func<PaperChunkBreakdown, double> value) => breakdown.TryGetValue(chunk, out var b) ? Fmt.N(value(b), "0.0") : "–";
+        doc.Add(new Table(["chunk", "chunks", "expert GB (sim)", "expert GB (paper)", "MoE ms (sim)", "MoE ms (paper)", "MoE error",
+                "attention ms (sim)", "attention ms (paper)", "other ms (sim)", "other ms (paper)", "prefill ms (sim)"],
+            rows.Select(r =>
+            {
+                var p = paper.GetValueOrDefault(r.ChunkTokens);
+                double other = r.TotalSeconds - r.MoeSeconds - r.AttentionSeconds;
+                return (IReadOnlyList<string>)
+                [
+                    r.ChunkTokens.ToString(System.Globalization.CultureInfo.InvariantCulture), r.Chunks.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                    Fmt.N(r.ExpertWeightBytes / 1e9, "0.0"), p is not null ? Fmt.N(p.MoeWeightLoadGb, "0.0") : "–",
+                    Fmt.N(r.MoeSeconds * 1000, "0.0"), p is not null ? Fmt.N(p.MoeKernelMs, "0.00") : "–",
+                    p is not null ? Fmt.N(Math.Round((r.MoeSeconds * 1000 / p.MoeKernelMs - 1) * 100, 1) + 0.0, "+0.0;-0.0;0.0") + "%" : "–",
+                    Fmt.N(r.AttentionSeconds * 1000, "0.0"), Paper(r.ChunkTokens, b => b.AttentionMs),
+                    Fmt.N(other * 1000, "0.0"), Paper(r.ChunkTokens, b => b.OtherMs), Fmt.N(r.TotalSeconds * 1000, "0.0"),
+                ];
+            }).ToArray()));
+        doc.P("Expert GB: the simulation routes uniformly, so every 512-token chunk loads all 128 experts of a layer; the paper's counts " +
+            "imply about 105 (its router is skewed within a document). Attention and other (REFERENCE.md §7, one nsys profile): the paper's " +
+            "\"other\" is the rest of the span from the prompt's first to its last attention kernel, so it holds the gaps between iterations; " +
+            "the simulation's holds every iteration's host overhead.");
         foreach (var image in ChunkSizePlot.Render(rows, "Qwen3-30B-A3B, 8192-token prompt, TP 2", plots)) doc.Add(new Figure(image));
     }
 
