@@ -10,8 +10,11 @@ public sealed record ReferenceCurve(string Label, string Policy, IReadOnlyList<d
 /// <summary>SLO attainment vs request rate per policy, with the 90% line (the paper's main figure).</summary>
 public static class SloAttainmentPlot
 {
-    /// <summary>Renders attainment of <paramref name="points"/> (one model and trace), with optional reference curves dashed.</summary>
-    public static PlotImage Render(IReadOnlyList<PointResult> points, IReadOnlyList<string> policyOrder, string title, string folder, string stem,
+    /// <summary>
+    /// Renders attainment of <paramref name="points"/> (one model and trace; the mean over seeds, and a shaded band from the
+    /// lowest to the highest seed where there are several), with optional reference curves dashed.
+    /// </summary>
+    public static PlotImage Render(IReadOnlyList<SeedSpread> points, IReadOnlyList<string> policyOrder, string title, string folder, string stem,
         IReadOnlyList<ReferenceCurve>? references = null)
     {
         var plot = PlotFile.New(title, "request rate (req/s)", "SLO attainment (%)");
@@ -19,9 +22,17 @@ public static class SloAttainmentPlot
         line90.LegendText = "90%";
         for (int i = 0; i < policyOrder.Count; i++)
         {
-            var series = points.Where(p => p.Policy == policyOrder[i] && double.IsFinite(p.SloAttainment)).OrderBy(p => p.RatePerSecond).ToArray();
+            var series = points.Where(p => p.Policy == policyOrder[i] && double.IsFinite(p.MeanAttainment)).OrderBy(p => p.RatePerSecond).ToArray();
             if (series.Length == 0) continue;
-            var s = plot.Add.Scatter(series.Select(p => p.RatePerSecond).ToArray(), series.Select(p => p.SloAttainment * 100).ToArray(), PlotFile.Series(i));
+            double[] rates = series.Select(p => p.RatePerSecond).ToArray();
+            if (series.Any(p => p.Seeds > 1))
+            {
+                var band = plot.Add.FillY(rates, series.Select(p => p.MinAttainment * 100).ToArray(), series.Select(p => p.MaxAttainment * 100).ToArray());
+                band.FillColor = PlotFile.Series(i).WithAlpha(0.25);
+                band.LineWidth = 0;
+                band.LegendText = $"{policyOrder[i]} (range over {series.Max(p => p.Seeds)} seeds)";
+            }
+            var s = plot.Add.Scatter(rates, series.Select(p => p.MeanAttainment * 100).ToArray(), PlotFile.Series(i));
             s.LegendText = references is null ? policyOrder[i] : $"{policyOrder[i]} (simulated)";
             // Earlier series are drawn wider, so a curve hidden under a later one still shows as a halo.
             s.LineWidth = Math.Max(2, 6 - 1.2f * i);

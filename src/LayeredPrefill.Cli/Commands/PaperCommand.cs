@@ -9,23 +9,27 @@ internal static class PaperCommand
     internal static Command Create()
     {
         var duration = new Option<double>("--duration-s") { Description = "Requests per rate point = rate × this many seconds (the paper: 600).", DefaultValueFactory = _ => 600 };
-        var seed = new Option<int>("--seed") { Description = "Seed for sampling and arrivals.", DefaultValueFactory = _ => 0 };
+        var seed = new Option<int>("--seed") { Description = "First seed for sampling and arrivals.", DefaultValueFactory = _ => 0 };
+        var seeds = new Option<int>("--seeds") { Description = "Seeds per point (seed, seed + 1, …): the report averages them and draws their spread.", DefaultValueFactory = _ => 1 };
         var device = new Option<string>("--device")
         {
-            Description = "Device preset or profile .json (default: h100-paper-engine, fitted to the paper's measured vLLM decode step; h100-sxm is fitted to vLLM's tuned kernels).",
+            Description = "Device preset or profile .json (default: h100-paper-engine, the authors' engine as the paper measured it: untuned MoE tiles, FlashAttention-3 prefill, host overheads; h100-sxm is fitted to vLLM's tuned kernels).",
             DefaultValueFactory = _ => PaperReport.DefaultDevice,
         };
         var options = new ReportOptions();
         var cmd = new Command("paper", "Reproduce the paper's SLO, vLLM and chunk-size experiments in simulation and report them beside the paper's numbers.");
         cmd.Options.Add(duration);
         cmd.Options.Add(seed);
+        cmd.Options.Add(seeds);
         cmd.Options.Add(device);
         options.AddTo(cmd);
         cmd.SetAction((parse, cancel) => CliHost.GuardAsync(() =>
         {
             double seconds = parse.GetValue(duration);
             if (!(double.IsFinite(seconds) && seconds > 0)) throw new UserInputException($"--duration-s must be > 0 (got {seconds})");
-            var def = PaperReport.Definition(seconds, parse.GetValue(seed), parse.GetValue(device)!);
+            int count = parse.GetValue(seeds);
+            if (count is <= 0 or > 1000) throw new UserInputException($"--seeds must be in [1, 1000] (got {count})");
+            var def = PaperReport.Definition(seconds, parse.GetValue(seed), parse.GetValue(device)!, count);
             return SweepCommand.RunAndReport(def, options, parse, cancel, PaperReport.Write);
         }));
         return cmd;

@@ -45,7 +45,7 @@ public static class SweepReport
         [
             $"Policies: {string.Join(", ", d.Policies)} (layered budget {d.LayeredBudgetTokens} tokens)",
             $"Settings: {string.Join("; ", d.Grids.Select(g => $"{string.Join("/", g.Models)} × {string.Join("/", g.Traces)} at {string.Join(", ", g.Rates.Select(Fmt.Rate))} req/s" + (g.Requests is { } r ? $" ({r} requests)" : "")))}",
-            $"Requests: {requests}; Poisson arrivals, seed {d.Seed}",
+            $"Requests: {requests}; Poisson arrivals, {(d.Seeds > 1 ? $"seeds {d.Seed}–{d.Seed + d.Seeds - 1}" : $"seed {d.Seed}")}",
             $"Device: {d.Device} × TP {d.TensorParallel}, roofline executor, uniform routing",
             $"SLO: TTFT ≤ {(d.SloTtftMs is { } t ? Fmt.N(t, "0") + " ms" : "10 s (arXiv) / 5 s (ShareGPT)")} and every inter-token gap ≤ {(d.SloItlMs is { } i ? Fmt.N(i, "0") + " ms" : "125 ms (Qwen3) / 100 ms (GPT-OSS)")}",
             $"Finished points: {points.Count} of {d.Points().Count}",
@@ -57,14 +57,16 @@ public static class SweepReport
     {
         foreach (var (model, trace) in SettingsOf(points))
         {
-            var here = points.Where(p => p.Model == model && p.Trace == trace && !IsSideRun(d, p)).ToArray();
+            var allSeeds = points.Where(p => p.Model == model && p.Trace == trace && !IsSideRun(d, p)).ToArray();
+            // Tables, summaries and the Pareto plot show the first seed; the SLO curve averages the seeds and shades their range.
+            var here = allSeeds.Where(p => p.Seed == d.Seed).ToArray();
             if (here.Length == 0) continue;
             string stem = Stem(model, trace);
             doc.H(2, $"{model} on {trace}");
             doc.H(3, "Who wins where");
             doc.Add(new Bullets(SweepSummary.For(here, d.Policies)));
             if (here.Select(p => p.RatePerSecond).Distinct().Count() > 1)
-                doc.Add(new Figure(SloAttainmentPlot.Render(here, d.Policies, $"SLO attainment vs rate — {model}, {trace}", plots, $"slo-{stem}", references?.Invoke(model, trace))));
+                doc.Add(new Figure(SloAttainmentPlot.Render(SeedSpread.Of(allSeeds), d.Policies, $"SLO attainment vs rate — {model}, {trace}", plots, $"slo-{stem}", references?.Invoke(model, trace))));
             double mid = MiddleRate(here);
             doc.Add(new Figure(ParetoPlot.Render(here.Where(p => p.RatePerSecond == mid).ToArray(),
                 $"TTFT vs p99 ITL at {Fmt.Rate(mid)} req/s — {model}, {trace}", plots, $"pareto-{stem}")));
@@ -94,7 +96,7 @@ public static class SweepReport
     private static void Bars(ReportDocument doc, SweepDefinition d, IReadOnlyList<PointResult> points, string plots)
     {
         doc.H(2, "Expert traffic and energy per token");
-        var groups = SettingsOf(points).Select(s => points.Where(p => p.Model == s.Model && p.Trace == s.Trace && !IsSideRun(d, p)).ToArray())
+        var groups = SettingsOf(points).Select(s => points.Where(p => p.Model == s.Model && p.Trace == s.Trace && !IsSideRun(d, p) && p.Seed == d.Seed).ToArray())
             .Where(g => g.Length > 0).ToArray();
         doc.P("Per policy, model and trace, at each setting's middle swept rate. Tokens = prompt + generated tokens.");
         BarGroup Group(PointResult[] g, Func<PointResult, double> value)
@@ -118,13 +120,28 @@ public static class SweepReport
         doc.P($"Each chunk runs through all 48 layers and re-streams the experts it routes to; roofline executor on {device.Name}, " +
             "MoE time and expert bytes summed over layers and chunks (bytes over both GPUs). Paper: the authors' measurements on 2× H100.");
         var paper = PaperReference.ChunkSize.ToDictionary(r => r.ChunkTokens);
-        doc.Add(new Table(["chunk", "chunks", "expert GB (sim)", "expert GB (paper)", "MoE ms (sim)", "MoE ms (paper)", "prefill ms (sim)"],
-            rows.Select(r => (IReadOnlyList<string>)
-            [
-                r.ChunkTokens.ToString(System.Globalization.CultureInfo.InvariantCulture), r.Chunks.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                Fmt.N(r.ExpertWeightBytes / 1e9, "0.0"), paper.TryGetValue(r.ChunkTokens, out var p) ? Fmt.N(p.MoeWeightLoadGb, "0.0") : "–",
-                Fmt.N(r.MoeSeconds * 1000, "0.0"), p is not null ? Fmt.N(p.MoeKernelMs, "0.00") : "–", Fmt.N(r.TotalSeconds * 1000, "0.0"),
-            ]).ToArray()));
+        var breakdown = PaperReference.ChunkBreakdown.ToDictionary(b => b.ChunkTokens);
+        string Paper(int chunk, Func<PaperChunkBreakdown, double> value) => breakdown.TryGetValue(chunk, out var b) ? Fmt.N(value(b), "0.0") : "–";
+        doc.Add(new Table(["chunk", "chunks", "expert GB (sim)", "expert GB (paper)", "MoE ms (sim)", "MoE ms (paper)", "MoE error",
+                "attention ms (sim)", "attention ms (paper)", "other ms (sim)", "other ms (paper)", "prefill ms (sim)"],
+            rows.Select(r =>
+            {
+                var p = paper.GetValueOrDefault(r.ChunkTokens);
+                double other = r.TotalSeconds - r.MoeSeconds - r.AttentionSeconds;
+                return (IReadOnlyList<string>)
+                [
+                    r.ChunkTokens.ToString(System.Globalization.CultureInfo.InvariantCulture), r.Chunks.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                    Fmt.N(r.ExpertWeightBytes / 1e9, "0.0"), p is not null ? Fmt.N(p.MoeWeightLoadGb, "0.0") : "–",
+                    Fmt.N(r.MoeSeconds * 1000, "0.0"), p is not null ? Fmt.N(p.MoeKernelMs, "0.00") : "–",
+                    p is not null ? Fmt.N(Math.Round((r.MoeSeconds * 1000 / p.MoeKernelMs - 1) * 100, 1) + 0.0, "+0.0;-0.0;0.0") + "%" : "–",
+                    Fmt.N(r.AttentionSeconds * 1000, "0.0"), Paper(r.ChunkTokens, b => b.AttentionMs),
+                    Fmt.N(other * 1000, "0.0"), Paper(r.ChunkTokens, b => b.OtherMs), Fmt.N(r.TotalSeconds * 1000, "0.0"),
+                ];
+            }).ToArray()));
+        doc.P("Expert GB: the simulation routes uniformly, so every 512-token chunk loads all 128 experts of a layer; the paper's counts " +
+            "imply about 105 (its router is skewed within a document). Attention and other (REFERENCE.md §7, one nsys profile): the paper's " +
+            "\"other\" is the rest of the span from the prompt's first to its last attention kernel, so it holds the gaps between iterations; " +
+            "the simulation's holds every iteration's host overhead.");
         foreach (var image in ChunkSizePlot.Render(rows, "Qwen3-30B-A3B, 8192-token prompt, TP 2", plots)) doc.Add(new Figure(image));
     }
 

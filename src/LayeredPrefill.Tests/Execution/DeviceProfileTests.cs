@@ -94,17 +94,37 @@ public class DeviceProfileTests
     }
 
     [Fact]
-    public void Paper_engine_preset_is_h100_with_every_rate_scaled_by_the_fitted_factor()
+    public void Paper_engine_preset_is_h100_peaks_with_the_engine_terms()
     {
         var h100 = DeviceCatalog.H100Sxm();
         var paper = DeviceCatalog.Get("h100-paper-engine");
         Assert.Equal(h100.PeakMemoryBytesPerSecond, paper.PeakMemoryBytesPerSecond);
+        Assert.Equal(h100.PeakMatrixFlopsPerSecond, paper.PeakMatrixFlopsPerSecond);
         Assert.Equal(h100.IdleWatts, paper.IdleWatts);
-        foreach (var op in Enum.GetValues<OpClass>())
-        {
-            Assert.Equal(h100.For(op).ComputeFraction * DeviceCatalog.PaperEngineRateScale, paper.For(op).ComputeFraction, 12);
-            Assert.Equal(h100.For(op).MemoryFraction * DeviceCatalog.PaperEngineRateScale, paper.For(op).MemoryFraction, 12);
-            Assert.Equal(h100.For(op).LaunchOverheadSeconds, paper.For(op).LaunchOverheadSeconds);
-        }
+        Assert.Equal(h100.For(OpClass.DenseGemm), paper.For(OpClass.DenseGemm));
+        Assert.NotNull(paper.ExpertCurve);
+        Assert.NotNull(paper.PagedPrefillAttention);
+        Assert.NotNull(paper.Overhead);
+        // A profile that carries every term survives its JSON text.
+        Assert.Equal(DeviceProfileJson.ToJson(paper), DeviceProfileJson.ToJson(DeviceProfileJson.Parse(DeviceProfileJson.ToJson(paper), "paper.json")));
+    }
+
+    [Theory]
+    [InlineData("\"expertEfficiency\": [{\"tokensPerExpert\": 8, \"computeFraction\": 0.4, \"memoryFraction\": 0.8}, {\"tokensPerExpert\": 4, \"computeFraction\": 0.1, \"memoryFraction\": 0.5}]", "must increase from point to point")]
+    [InlineData("\"expertEfficiency\": [{\"tokensPerExpert\": 8, \"computeFraction\": 1.4, \"memoryFraction\": 0.8}]", "'expertEfficiency[0].computeFraction' must be in (0, 1]")]
+    [InlineData("\"expertEfficiency\": []", "needs at least one point")]
+    [InlineData("\"pagedPrefillAttention\": {\"computeFraction\": 0, \"memoryFraction\": 0.8, \"launchOverheadSeconds\": 0}", "'pagedPrefillAttention.computeFraction' must be > 0")]
+    [InlineData("\"engineOverhead\": {\"graphedIterationSeconds\": -1, \"eagerIterationSeconds\": 0, \"graphMaxTokens\": 1024, \"tokenLayerSeconds\": 0, \"prefillTokenHostSeconds\": 0, \"sequenceHostSeconds\": 0, \"contextTokenHostSeconds\": 0, \"layerDispatchSeconds\": 0}", "'engineOverhead.graphedIterationSeconds' must be >= 0")]
+    [InlineData("\"engineOverhead\": {\"graphedIterationSeconds\": 0, \"eagerIterationSeconds\": 0, \"graphMaxTokens\": 10.5, \"tokenLayerSeconds\": 0, \"prefillTokenHostSeconds\": 0, \"sequenceHostSeconds\": 0, \"contextTokenHostSeconds\": 0, \"layerDispatchSeconds\": 0}", "'engineOverhead.graphMaxTokens' must be a whole number")]
+    [InlineData("\"engineOverhead\": {\"graphedIterationSeconds\": 0, \"eagerIterationSeconds\": 0, \"graphMaxTokens\": 1024, \"tokenLayerSeconds\": 0}", "'engineOverhead.prefillTokenHostSeconds' is missing")]
+    [InlineData("\"engineOverhead\": {\"graphedIterationSecond\": 0}", "unknown field 'engineOverhead.graphedIterationSecond'")]
+    public void Bad_engine_terms_give_one_line_naming_the_field(string field, string expected)
+    {
+        string json = DeviceProfileJson.ToJson(DeviceCatalog.H100Sxm());
+        json = json[..json.LastIndexOf('}')] + ", " + field + "}";
+        var e = Assert.Throws<UserInputException>(() => DeviceProfileJson.Parse(json, "p.json"));
+        Assert.Contains(expected, e.Message);
+        Assert.StartsWith("p.json", e.Message);
+        Assert.DoesNotContain('\n', e.Message);
     }
 }

@@ -48,12 +48,13 @@ public class LayeredPrefillTests
     }
 
     [Fact]
-    public void Batches_are_admitted_up_to_the_budget_and_only_when_none_is_in_flight()
+    public void Batches_are_filled_to_the_budget_and_admitted_only_when_none_is_in_flight()
     {
+        // As the authors' engine does, the prompt that does not fit whole runs its first 10 positions in this batch.
         var s = new LayeredPrefillScheduler(2, Settings(), fixedGroups: 2, QwenLadder, budgetTokens: 100);
         var plans = Drain(s, [Req(0, 60, 1), Req(1, 30, 1), Req(2, 50, 1)]);
         Assert.Equal(
-            ["|P0[0+60)@0-1,P1[0+30)@0-1", "|P0[0+60)@1-2*,P1[0+30)@1-2*", "|P2[0+50)@0-1", "|P2[0+50)@1-2*"],
+            ["|P0[0+60)@0-1,P1[0+30)@0-1,P2[0+10)@0-1", "|P0[0+60)@1-2*,P1[0+30)@1-2*,P2[0+10)@1-2", "|P2[10+40)@0-1", "|P2[10+40)@1-2*"],
             plans.Select(Describe));
     }
 

@@ -24,7 +24,10 @@ public class PlotTests
         var points = SweepTestData.Fake(random, policies, [1.0, 1.5, 2.0]);
         string dir = SweepTestData.TempDir();
         AssertImage(ParetoPlot.Render(points.Where(p => p.RatePerSecond == 1.5).ToArray(), "pareto", dir, "pareto"));
-        AssertImage(SloAttainmentPlot.Render(points, policies, "slo", dir, "slo", [new ReferenceCurve("paper", "chunked-256", [1.0, 2.0], [100, 50])]));
+        AssertImage(SloAttainmentPlot.Render(LayeredPrefill.Sweeps.SeedSpread.Of(points), policies, "slo", dir, "slo", [new ReferenceCurve("paper", "chunked-256", [1.0, 2.0], [100, 50])]));
+        // Several seeds per point draw a band from the lowest to the highest.
+        var seeded = points.Concat(points.Select(p => p with { Seed = 1, SloAttainment = p.SloAttainment * 0.9 })).ToArray();
+        AssertImage(SloAttainmentPlot.Render(LayeredPrefill.Sweeps.SeedSpread.Of(seeded), policies, "slo band", dir, "slo-band"));
         var groups = new[] { new BarGroup("a", policies.Select(_ => random.NextDouble()).ToArray()), new BarGroup("b", policies.Select(_ => random.NextDouble()).ToArray()) };
         AssertImage(GroupedBarPlot.Render(groups, policies, "bars", "x", "y", dir, "bars"));
         var rows = ChunkSizeStudy.Run(ModelCatalog.Get("qwen3-30b-a3b"), DeviceCatalog.H100Sxm(), 2, 8192, ChunkSizeStudy.PaperChunks);

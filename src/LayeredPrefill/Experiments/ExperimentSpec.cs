@@ -6,6 +6,7 @@ using LayeredPrefill.Workloads;
 namespace LayeredPrefill.Experiments;
 
 /// <summary>Everything one simulated run depends on, resolved: same spec and seed ⇒ byte-identical result.</summary>
+/// <param name="MaxModelLengthTokens">The server refuses a request whose prompt + output exceed this when it arrives.</param>
 public sealed record ExperimentSpec(
     MoeModel Model,
     DeviceProfile Device,
@@ -17,7 +18,8 @@ public sealed record ExperimentSpec(
     int MaxSequences = 256,
     double GpuMemoryUtilization = 0.85,
     int KvBlockTokens = 16,
-    long? KvBlocksOverride = null)
+    long? KvBlocksOverride = null,
+    int MaxModelLengthTokens = int.MaxValue)
 {
     /// <summary>Activation and CUDA-graph memory kept aside per GPU before the KV cache is sized (vLLM's profiling run finds a few GB).</summary>
     public const double ActivationReserveBytes = 2.0 * 1024 * 1024 * 1024;

@@ -52,7 +52,7 @@ public sealed record ServingMetrics(
             .Select(r => (r.FinishSeconds!.Value - r.FirstTokenSeconds!.Value) / (r.OutputTokens - 1));
         var itl = served.SelectMany(r => r.TokenTimesSeconds.Skip(1).Zip(r.TokenTimesSeconds, (later, earlier) => later - earlier));
         var e2el = completed.Select(r => r.FinishSeconds!.Value - r.ArrivalSeconds);
-        int met = served.Count(slo.IsMetBy);
+        int met = served.Count(slo.IsMetBy) + (slo.RejectedMeetSlo ? run.Requests.Count - served.Length : 0);
 
         var traffic = run.TotalTraffic;
         // An executor that measures no energy (real kernels on a CPU) reports 0 J: say "unknown", not "free".

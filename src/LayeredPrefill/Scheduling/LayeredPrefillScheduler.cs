@@ -6,10 +6,12 @@ namespace LayeredPrefill.Scheduling;
 /// after G iterations, so each expert is loaded once per layer per batch, not once per chunk.
 /// </summary>
 /// <remarks>
-/// A batch is admitted only when no earlier batch is in flight: continuing long prompts first,
-/// then waiting requests in order, while the batch stays within the token budget (8192) and the
-/// sequence cap. Prompts longer than the budget are split into budget-sized pieces, each layered.
-/// Decode tokens are not charged against the budget.
+/// A batch is admitted only when no earlier batch is in flight: continuing partial prompts first,
+/// then waiting requests in order, each cut to what is left of the token budget (8192), until the
+/// budget or the sequence cap is reached, as the authors' engine schedules it (scheduler.py,
+/// layered_prefill_schedule): a prompt longer than the budget, or one that only partly fits, runs
+/// its first piece now and the rest in later batches, each piece layered. Decode tokens are not
+/// charged against the budget.
 /// </remarks>
 public sealed class LayeredPrefillScheduler : SchedulerBase
 {
@@ -58,17 +60,18 @@ public sealed class LayeredPrefillScheduler : SchedulerBase
         int total = 0;
         foreach (var seq in Running)
         {
+            if (total >= _budgetTokens) break;
             if (seq.Phase != SequencePhase.Prefilling) continue;
-            int piece = Math.Min(seq.RemainingPrefillTokens, _budgetTokens);
-            if (total + piece > _budgetTokens || !Kv.TryHold(seq.Id, seq.ComputedTokens + piece)) break;
+            int piece = Math.Min(seq.RemainingPrefillTokens, _budgetTokens - total);
+            if (!Kv.TryHold(seq.Id, seq.ComputedTokens + piece)) break;
             _batch.Add((seq, piece));
             total += piece;
         }
-        while (Waiting.First is { } node)
+        while (total < _budgetTokens && Waiting.First is { } node)
         {
             var seq = node.Value;
-            int piece = Math.Min(seq.RemainingPrefillTokens, _budgetTokens);
-            if (total + piece > _budgetTokens || !TryAdmit(seq, piece)) break;
+            int piece = Math.Min(seq.RemainingPrefillTokens, _budgetTokens - total);
+            if (!TryAdmit(seq, piece)) break;
             _batch.Add((seq, piece));
             total += piece;
         }

@@ -53,6 +53,7 @@ public abstract class SchedulerBase : IScheduler
     public bool Enqueue(Request request)
     {
         var state = new SequenceState(request);
+        if ((long)request.PromptTokens + request.OutputTokens > Settings.MaxModelLengthTokens) return false;
         if (Kv.BlocksFor(state.MaxContextTokens) > Kv.TotalBlocks) return false;
         _sequences.Add(request.Id, state);
         Waiting.AddLast(state);

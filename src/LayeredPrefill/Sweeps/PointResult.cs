@@ -26,7 +26,8 @@ public sealed record PointResult(
     double SloAttainment,
     double ExpertBytesPerToken,
     double EnergyPerTokenJoules,
-    double EnergyPerOutputTokenJoules)
+    double EnergyPerOutputTokenJoules,
+    int Seed = 0)
 {
     /// <summary>The policy parsed back (its family and knob).</summary>
     public PolicySpec PolicySpec => PolicySpec.Parse(Policy.Split("-b")[0]);
@@ -60,7 +61,8 @@ public sealed record PointResult(
                 Num(config, "slo_ttft_ms"), Num(config, "slo_itl_ms"),
                 Num(r, "mean_ttft_ms"), Num(r, "median_ttft_ms"), Num(r, "p90_ttft_ms"), Num(r, "p99_ttft_ms"),
                 Num(r, "mean_tpot_ms"), Num(r, "mean_itl_ms"), Num(r, "p99_itl_ms"), Num(r, "mean_e2el_ms"), Num(r, "p99_e2el_ms"),
-                Num(r, "slo_attainment"), Num(r, "expert_bytes_per_token"), Num(r, "energy_per_token_j"), Num(r, "energy_per_output_token_j"));
+                Num(r, "slo_attainment"), Num(r, "expert_bytes_per_token"), Num(r, "energy_per_token_j"), Num(r, "energy_per_output_token_j"),
+                root.TryGetProperty("seed", out var seed) && seed.TryGetInt32(out int s) ? s : 0);
         }
         catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or IndexOutOfRangeException or FormatException)
         {

@@ -5,7 +5,9 @@ namespace LayeredPrefill.Sweeps;
 
 /// <summary>One block of a sweep grid: every model × trace × rate here is crossed with the sweep's policies.</summary>
 /// <param name="Requests">Requests per point for this block; null takes the sweep's rule (fixed count or rate × duration).</param>
-public sealed record SweepGrid(IReadOnlyList<string> Models, IReadOnlyList<string> Traces, IReadOnlyList<double> Rates, int? Requests = null);
+/// <param name="MaxModelLengthTokens">The server's max model length for this block; null takes each model's (32768 for the paper's).</param>
+public sealed record SweepGrid(IReadOnlyList<string> Models, IReadOnlyList<string> Traces, IReadOnlyList<double> Rates, int? Requests = null,
+    int? MaxModelLengthTokens = null);
 
 /// <summary>
 /// A sweep: policies (with their knobs) × grids of models, traces and Poisson rates, on one device and TP degree.
@@ -13,6 +15,8 @@ public sealed record SweepGrid(IReadOnlyList<string> Models, IReadOnlyList<strin
 /// </summary>
 /// <param name="SloTtftMs">TTFT bound; null takes the paper's per trace (10 s arXiv, 5 s ShareGPT).</param>
 /// <param name="SloItlMs">Inter-token bound; null takes the paper's per model (125 ms Qwen3, 100 ms GPT-OSS).</param>
+/// <param name="Seeds">Seeds per point: Seed, Seed + 1, … (each a different sample of rows and arrivals; reports average them and show their spread).</param>
+/// <param name="RejectedMeetSlo">Count requests the server refused (over the max model length) as meeting the SLO, as the paper's scripts do.</param>
 public sealed record SweepDefinition(
     string Name,
     IReadOnlyList<string> Policies,
@@ -24,7 +28,9 @@ public sealed record SweepDefinition(
     int Seed = 0,
     double? SloTtftMs = null,
     double? SloItlMs = null,
-    int LayeredBudgetTokens = 8192)
+    int LayeredBudgetTokens = 8192,
+    bool RejectedMeetSlo = false,
+    int Seeds = 1)
 {
     /// <summary>The README's main job: Qwen3-30B-A3B on the arXiv long sample, chunk budgets 256–2048, layered adaptive and prefill-first.</summary>
     public static SweepDefinition Default { get; } = new(
@@ -51,12 +57,15 @@ public sealed record SweepDefinition(
             foreach (double r in g.Rates)
                 if (!(double.IsFinite(r) && r > 0)) throw new UserInputException($"{where}: rates must be finite and > 0 req/s (got {Format(r)})");
             if (g.Requests is { } n && n <= 0) throw new UserInputException($"{where}: requests must be > 0 (got {n})");
+            if (g.MaxModelLengthTokens is { } len && len <= 0) throw new UserInputException($"{where}: max_model_len must be > 0 tokens (got {len})");
         }
         if (RequestsPerPoint is { } count && count <= 0) throw new UserInputException($"{where}: requests must be > 0 (got {count})");
         if (DurationSeconds is { } d && !(double.IsFinite(d) && d > 0)) throw new UserInputException($"{where}: duration_s must be finite and > 0 (got {Format(d)})");
         if (RequestsPerPoint is null && DurationSeconds is null && Grids.Any(g => g.Requests is null))
             throw new UserInputException($"{where}: give requests or duration_s");
         if (TensorParallel <= 0) throw new UserInputException($"{where}: tp must be > 0 (got {TensorParallel})");
+        if (Seeds is <= 0 or > 1000) throw new UserInputException($"{where}: seeds must be in [1, 1000] (got {Seeds})");
+        if ((long)Seed + Seeds - 1 > int.MaxValue) throw new UserInputException($"{where}: seed {Seed} + seeds {Seeds} overflows");
         if (LayeredBudgetTokens <= 0) throw new UserInputException($"{where}: layered_budget must be > 0 (got {LayeredBudgetTokens})");
         if (SloTtftMs is { } t && !(double.IsFinite(t) && t > 0)) throw new UserInputException($"{where}: slo_ttft_ms must be > 0 (got {Format(t)})");
         if (SloItlMs is { } i && !(double.IsFinite(i) && i > 0)) throw new UserInputException($"{where}: slo_itl_ms must be > 0 (got {Format(i)})");
@@ -80,7 +89,10 @@ public sealed record SweepDefinition(
     public int RequestsFor(SweepGrid grid, double rate) =>
         grid.Requests ?? RequestsPerPoint ?? (int)Math.Max(1, Math.Round(rate * DurationSeconds!.Value));
 
-    /// <summary>Every point, grid by grid, in model, trace, rate, policy order (a point shared by two grids appears once).</summary>
+    /// <summary>The seeds every point runs with.</summary>
+    public IEnumerable<int> SeedList => Enumerable.Range(Seed, Seeds);
+
+    /// <summary>Every point, grid by grid, in model, trace, rate, policy, seed order (a point shared by two grids appears once).</summary>
     public IReadOnlyList<SweepPoint> Points()
     {
         var policies = ParsedPolicies();
@@ -91,10 +103,11 @@ public sealed record SweepDefinition(
                 foreach (string trace in g.Traces)
                     foreach (double rate in g.Rates)
                         foreach (var policy in policies)
-                        {
-                            var point = new SweepPoint(model, trace, policy, rate, RequestsFor(g, rate), Seed);
-                            if (seen.Add(point.Key)) points.Add(point);
-                        }
+                            foreach (int seed in SeedList)
+                            {
+                                var point = new SweepPoint(model, trace, policy, rate, RequestsFor(g, rate), seed, g.MaxModelLengthTokens);
+                                if (seen.Add(point.Key)) points.Add(point);
+                            }
         return points;
     }
 

@@ -5,13 +5,14 @@ namespace LayeredPrefill.Sweeps;
 
 /// <summary>
 /// Reads and writes a <see cref="SweepDefinition"/> as JSON: name, policies, models, traces, rates (or a "grids" array of
-/// {models, traces, rates, requests}), requests or duration_s, device, tp, seed, slo_ttft_ms, slo_itl_ms, layered_budget.
+/// {models, traces, rates, requests, max_model_len}), requests or duration_s, device, tp, seed, slo_ttft_ms, slo_itl_ms, layered_budget,
+/// rejected_meet_slo, seeds.
 /// </summary>
 public static class SweepDefinitionJson
 {
     private static readonly string[] TopFields =
-        ["name", "policies", "models", "traces", "rates", "grids", "requests", "duration_s", "device", "tp", "seed", "slo_ttft_ms", "slo_itl_ms", "layered_budget"];
-    private static readonly string[] GridFields = ["models", "traces", "rates", "requests"];
+        ["name", "policies", "models", "traces", "rates", "grids", "requests", "duration_s", "device", "tp", "seed", "slo_ttft_ms", "slo_itl_ms", "layered_budget", "rejected_meet_slo", "seeds"];
+    private static readonly string[] GridFields = ["models", "traces", "rates", "requests", "max_model_len"];
 
     /// <summary>Loads and validates the definition in <paramref name="path"/>; any problem is one line naming the file and field.</summary>
     public static SweepDefinition ReadFile(string path)
@@ -59,7 +60,7 @@ public static class SweepDefinitionJson
             }
             else
             {
-                grids = [Grid(root, source, "") with { Requests = null }];
+                grids = [Grid(root, source, "") with { Requests = null, MaxModelLengthTokens = null }];
             }
             var def = new SweepDefinition(
                 name, policies, grids,
@@ -70,7 +71,9 @@ public static class SweepDefinitionJson
                 Seed: Int(root, "seed", source) ?? 0,
                 SloTtftMs: Double(root, "slo_ttft_ms", source),
                 SloItlMs: Double(root, "slo_itl_ms", source),
-                LayeredBudgetTokens: Int(root, "layered_budget", source) ?? 8192);
+                LayeredBudgetTokens: Int(root, "layered_budget", source) ?? 8192,
+                RejectedMeetSlo: Bool(root, "rejected_meet_slo", source) ?? false,
+                Seeds: Int(root, "seeds", source) ?? 1);
             return def.Validate(source);
         }
     }
@@ -94,6 +97,7 @@ public static class SweepDefinitionJson
                 foreach (double r in g.Rates) w.WriteNumberValue(r);
                 w.WriteEndArray();
                 if (g.Requests is { } n) w.WriteNumber("requests", n);
+                if (g.MaxModelLengthTokens is { } len) w.WriteNumber("max_model_len", len);
                 w.WriteEndObject();
             }
             w.WriteEndArray();
@@ -105,6 +109,8 @@ public static class SweepDefinitionJson
             if (d.SloTtftMs is { } t) w.WriteNumber("slo_ttft_ms", t);
             if (d.SloItlMs is { } i) w.WriteNumber("slo_itl_ms", i);
             w.WriteNumber("layered_budget", d.LayeredBudgetTokens);
+            if (d.RejectedMeetSlo) w.WriteBoolean("rejected_meet_slo", true);
+            if (d.Seeds != 1) w.WriteNumber("seeds", d.Seeds);
             w.WriteEndObject();
         }
         return Encoding.UTF8.GetString(buffer.ToArray()) + "\n";
@@ -114,7 +120,8 @@ public static class SweepDefinitionJson
         Strings(e, "models", source, prefix) ?? ["qwen3-30b-a3b"],
         Strings(e, "traces", source, prefix) ?? ["arxiv-long"],
         Doubles(e, "rates", source, prefix) ?? throw new UserInputException($"{source}: field '{prefix}rates' is missing"),
-        Int(e, "requests", source, prefix));
+        Int(e, "requests", source, prefix),
+        Int(e, "max_model_len", source, prefix));
 
     private static void CheckFields(JsonElement e, string[] known, string source, string prefix)
     {
@@ -133,6 +140,12 @@ public static class SweepDefinitionJson
     {
         if (!e.TryGetProperty(field, out var v) || v.ValueKind == JsonValueKind.Null) return null;
         return v.ValueKind == JsonValueKind.Number && v.TryGetInt32(out int n) ? n : throw Wrong(source, prefix + field, "an integer", v);
+    }
+
+    private static bool? Bool(JsonElement e, string field, string source, string prefix = "")
+    {
+        if (!e.TryGetProperty(field, out var v) || v.ValueKind == JsonValueKind.Null) return null;
+        return v.ValueKind is JsonValueKind.True or JsonValueKind.False ? v.GetBoolean() : throw Wrong(source, prefix + field, "true or false", v);
     }
 
     private static double? Double(JsonElement e, string field, string source, string prefix = "")

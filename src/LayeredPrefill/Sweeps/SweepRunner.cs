@@ -49,7 +49,7 @@ public static class SweepRunner
         if (!File.Exists(store.DefinitionPath)) return;
         var old = store.LoadDefinition();
         static string Settings(SweepDefinition d) => string.Create(System.Globalization.CultureInfo.InvariantCulture,
-            $"device {d.Device}, TP {d.TensorParallel}, SLO TTFT {d.SloTtftMs?.ToString() ?? "paper"} ms / ITL {d.SloItlMs?.ToString() ?? "paper"} ms");
+            $"device {d.Device}, TP {d.TensorParallel}, SLO TTFT {d.SloTtftMs?.ToString() ?? "paper"} ms / ITL {d.SloItlMs?.ToString() ?? "paper"} ms{(d.RejectedMeetSlo ? ", refused requests meet the SLO" : "")}");
         if (Settings(old) != Settings(definition))
             throw new UserInputException($"sweep '{definition.Name}': its finished points in {store.Folder} were run with {Settings(old)}, not {Settings(definition)}; use another --name or remove that folder");
     }

@@ -15,6 +15,10 @@ namespace LayeredPrefill.Execution.Roofline;
 /// <param name="Source">Where the numbers come from (datasheet, calibration run with date and card).</param>
 /// <param name="Shaped">Efficiencies measured for one weight-matrix size of an op class (a calibrated model's own projection
 /// shapes); an op whose per-GPU weight bytes match one (within 0.5%) takes it instead of its class's.</param>
+/// <param name="ExpertCurve">Routed-expert GEMM efficiency by tokens per loaded expert; null takes the ExpertGemm class's fixed one.</param>
+/// <param name="PagedPrefillAttention">Efficiency of prefill attention in a batch where some prompt slice attends to context already in the
+/// paged KV cache (a chunk after the first); null takes the Attention class's.</param>
+/// <param name="Overhead">Engine time beyond the priced kernels (per iteration, per token and layer); null is none.</param>
 public sealed record DeviceProfile(
     string Name,
     double MemoryBytes,
@@ -27,7 +31,10 @@ public sealed record DeviceProfile(
     double DramPicojoulesPerByte,
     double PicojoulesPerFlop,
     string Source,
-    IReadOnlyList<ShapedEfficiency>? Shaped = null)
+    IReadOnlyList<ShapedEfficiency>? Shaped = null,
+    ExpertEfficiencyCurve? ExpertCurve = null,
+    OpEfficiency? PagedPrefillAttention = null,
+    EngineOverhead? Overhead = null)
 {
     /// <summary>Relative tolerance when matching an op's weight bytes to a shaped entry.</summary>
     public const double ShapeTolerance = 0.005;

@@ -15,8 +15,12 @@ public static class DeviceProfileJson
     [
         "name", "memoryBytes", "peakMemoryBytesPerSecond", "peakMatrixFlopsPerSecond", "efficiency",
         "interconnectBytesPerSecond", "interconnectLatencySeconds", "idleWatts", "dramPicojoulesPerByte",
-        "picojoulesPerFlop", "source", "shaped",
+        "picojoulesPerFlop", "source", "shaped", "expertEfficiency", "pagedPrefillAttention", "engineOverhead",
     ];
+
+    private static readonly string[] CurveFields = ["tokensPerExpert", "computeFraction", "memoryFraction"];
+
+    private static readonly string[] OverheadFields = ["graphedIterationSeconds", "eagerIterationSeconds", "graphMaxTokens", "tokenLayerSeconds", "prefillTokenHostSeconds", "sequenceHostSeconds", "contextTokenHostSeconds", "layerDispatchSeconds"];
 
     private static readonly string[] ShapedFields = ["op", "weightBytes", "computeFraction", "memoryFraction", "launchOverheadSeconds"];
 
@@ -47,9 +51,7 @@ public static class DeviceProfileJson
             {
                 if (!profile.Efficiency.TryGetValue(op, out var e)) continue;
                 w.WriteStartObject(op.ToString());
-                w.WriteNumber("computeFraction", e.ComputeFraction);
-                w.WriteNumber("memoryFraction", e.MemoryFraction);
-                w.WriteNumber("launchOverheadSeconds", e.LaunchOverheadSeconds);
+                WriteEfficiency(w, e);
                 w.WriteEndObject();
             }
             w.WriteEndObject();
@@ -75,9 +77,48 @@ public static class DeviceProfileJson
                 }
                 w.WriteEndArray();
             }
+            if (profile.ExpertCurve is { } curve)
+            {
+                w.WriteStartArray("expertEfficiency");
+                foreach (var p in curve.Points)
+                {
+                    w.WriteStartObject();
+                    w.WriteNumber("tokensPerExpert", p.TokensPerExpert);
+                    w.WriteNumber("computeFraction", p.ComputeFraction);
+                    w.WriteNumber("memoryFraction", p.MemoryFraction);
+                    w.WriteEndObject();
+                }
+                w.WriteEndArray();
+            }
+            if (profile.PagedPrefillAttention is { } paged)
+            {
+                w.WriteStartObject("pagedPrefillAttention");
+                WriteEfficiency(w, paged);
+                w.WriteEndObject();
+            }
+            if (profile.Overhead is { } overhead)
+            {
+                w.WriteStartObject("engineOverhead");
+                w.WriteNumber("graphedIterationSeconds", overhead.GraphedIterationSeconds);
+                w.WriteNumber("eagerIterationSeconds", overhead.EagerIterationSeconds);
+                w.WriteNumber("graphMaxTokens", overhead.GraphMaxTokens);
+                w.WriteNumber("tokenLayerSeconds", overhead.TokenLayerSeconds);
+                w.WriteNumber("prefillTokenHostSeconds", overhead.PrefillTokenHostSeconds);
+                w.WriteNumber("sequenceHostSeconds", overhead.SequenceHostSeconds);
+                w.WriteNumber("contextTokenHostSeconds", overhead.ContextTokenHostSeconds);
+                w.WriteNumber("layerDispatchSeconds", overhead.LayerDispatchSeconds);
+                w.WriteEndObject();
+            }
             w.WriteEndObject();
         }
         return Encoding.UTF8.GetString(stream.ToArray()) + "\n";
+    }
+
+    private static void WriteEfficiency(Utf8JsonWriter w, OpEfficiency e)
+    {
+        w.WriteNumber("computeFraction", e.ComputeFraction);
+        w.WriteNumber("memoryFraction", e.MemoryFraction);
+        w.WriteNumber("launchOverheadSeconds", e.LaunchOverheadSeconds);
     }
 
     /// <summary>Loads and validates the profile in <paramref name="path"/>.</summary>
@@ -120,11 +161,7 @@ public static class DeviceProfileJson
                 string prefix = $"efficiency.{property.Name}.";
                 if (property.Value.ValueKind != JsonValueKind.Object)
                     throw new UserInputException($"{where}: field 'efficiency.{property.Name}' must be an object");
-                RefuseUnknown(property.Value, EfficiencyFields, where, prefix);
-                efficiency[op] = new OpEfficiency(
-                    Fraction(property.Value, "computeFraction", where, prefix),
-                    Fraction(property.Value, "memoryFraction", where, prefix),
-                    Number(property.Value, "launchOverheadSeconds", where, prefix, allowZero: true));
+                efficiency[op] = Efficiency(property.Value, where, prefix);
             }
             foreach (var op in Enum.GetValues<OpClass>())
                 if (!efficiency.ContainsKey(op))
@@ -153,6 +190,52 @@ public static class DeviceProfileJson
                 }
             }
 
+            ExpertEfficiencyCurve? curve = null;
+            if (root.TryGetProperty("expertEfficiency", out var curveElement))
+            {
+                if (curveElement.ValueKind != JsonValueKind.Array)
+                    throw new UserInputException($"{where}: field 'expertEfficiency' must be an array");
+                var points = new List<ExpertEfficiencyPoint>();
+                int index = 0;
+                foreach (var item in curveElement.EnumerateArray())
+                {
+                    string prefix = $"expertEfficiency[{index++}].";
+                    if (item.ValueKind != JsonValueKind.Object)
+                        throw new UserInputException($"{where}: field '{prefix[..^1]}' must be an object");
+                    RefuseUnknown(item, CurveFields, where, prefix);
+                    points.Add(new ExpertEfficiencyPoint(Number(item, "tokensPerExpert", where, prefix, allowZero: false),
+                        Fraction(item, "computeFraction", where, prefix), Fraction(item, "memoryFraction", where, prefix)));
+                }
+                curve = new ExpertEfficiencyCurve(points, $"{where}: field 'expertEfficiency'");
+            }
+
+            OpEfficiency? pagedAttention = null;
+            if (root.TryGetProperty("pagedPrefillAttention", out var pagedElement))
+            {
+                if (pagedElement.ValueKind != JsonValueKind.Object)
+                    throw new UserInputException($"{where}: field 'pagedPrefillAttention' must be an object");
+                pagedAttention = Efficiency(pagedElement, where, "pagedPrefillAttention.");
+            }
+
+            EngineOverhead? overhead = null;
+            if (root.TryGetProperty("engineOverhead", out var overheadElement))
+            {
+                const string prefix = "engineOverhead.";
+                if (overheadElement.ValueKind != JsonValueKind.Object)
+                    throw new UserInputException($"{where}: field 'engineOverhead' must be an object");
+                RefuseUnknown(overheadElement, OverheadFields, where, prefix);
+                double graphMax = Number(overheadElement, "graphMaxTokens", where, prefix, allowZero: false);
+                if (graphMax != Math.Floor(graphMax) || graphMax > int.MaxValue)
+                    throw new UserInputException($"{where}: field '{prefix}graphMaxTokens' must be a whole number of tokens (got {graphMax})");
+                overhead = new EngineOverhead(Number(overheadElement, "graphedIterationSeconds", where, prefix, allowZero: true),
+                    Number(overheadElement, "eagerIterationSeconds", where, prefix, allowZero: true), (int)graphMax,
+                    Number(overheadElement, "tokenLayerSeconds", where, prefix, allowZero: true),
+                    Number(overheadElement, "prefillTokenHostSeconds", where, prefix, allowZero: true),
+                    Number(overheadElement, "sequenceHostSeconds", where, prefix, allowZero: true),
+                    Number(overheadElement, "layerDispatchSeconds", where, prefix, allowZero: true),
+                    Number(overheadElement, "contextTokenHostSeconds", where, prefix, allowZero: true));
+            }
+
             return new DeviceProfile(
                 Name: Text(root, "name", where),
                 MemoryBytes: Number(root, "memoryBytes", where, "", allowZero: false),
@@ -165,8 +248,18 @@ public static class DeviceProfileJson
                 DramPicojoulesPerByte: Number(root, "dramPicojoulesPerByte", where, "", allowZero: true),
                 PicojoulesPerFlop: Number(root, "picojoulesPerFlop", where, "", allowZero: true),
                 Source: Text(root, "source", where),
-                Shaped: shapedList.Count > 0 ? shapedList : null);
+                Shaped: shapedList.Count > 0 ? shapedList : null,
+                ExpertCurve: curve,
+                PagedPrefillAttention: pagedAttention,
+                Overhead: overhead);
         }
+    }
+
+    private static OpEfficiency Efficiency(JsonElement obj, string where, string prefix)
+    {
+        RefuseUnknown(obj, EfficiencyFields, where, prefix);
+        return new OpEfficiency(Fraction(obj, "computeFraction", where, prefix), Fraction(obj, "memoryFraction", where, prefix),
+            Number(obj, "launchOverheadSeconds", where, prefix, allowZero: true));
     }
 
     private static JsonElement Required(JsonElement obj, string field, string where, string prefix) =>

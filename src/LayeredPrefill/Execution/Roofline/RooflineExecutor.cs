@@ -24,6 +24,9 @@ public sealed class RooflineExecutor : IExecutor
     private readonly double[] _launchSeconds;
     // Rate slot of each layer's QKV, O and dense-FFN GEMM: the DenseGemm class, or a slot after the classes for a shaped efficiency.
     private readonly int[] _qkvSlot, _oSlot, _ffnSlot;
+    private readonly int _pagedPrefillSlot;
+    private readonly ExpertEfficiencyCurve? _expertCurve;
+    private readonly EngineOverhead _overhead;
     private readonly double _expertBytesPerGpu;
     private readonly double _hiddenBytes;
     private double[] _prefillPairs = new double[16];
@@ -54,6 +57,10 @@ public sealed class RooflineExecutor : IExecutor
         _qkvSlot = _layers.Select(l => Slot(l.QkvWeightBytes)).ToArray();
         _oSlot = _layers.Select(l => Slot(l.OWeightBytes)).ToArray();
         _ffnSlot = _layers.Select(l => Slot(l.FfnWeightBytes)).ToArray();
+        _pagedPrefillSlot = (int)OpClass.Attention;
+        if (device.PagedPrefillAttention is { } paged) { _pagedPrefillSlot = slots.Count; slots.Add(paged); }
+        _expertCurve = device.ExpertCurve;
+        _overhead = device.Overhead ?? EngineOverhead.None;
         _bytesPerSecond = slots.Select(e => device.PeakMemoryBytesPerSecond * e.MemoryFraction).ToArray();
         _flopsPerSecond = slots.Select(e => device.PeakMatrixFlopsPerSecond * e.ComputeFraction).ToArray();
         _launchSeconds = slots.Select(e => e.LaunchOverheadSeconds).ToArray();
@@ -124,37 +131,49 @@ public sealed class RooflineExecutor : IExecutor
         }
 
         var acc = new Accumulator();
-        int leavingTokens = 0;
+        int leavingTokens = 0, maxLayerTokens = 0;
         List<LayerCost>? details = _perLayerDetail ? new List<LayerCost>(_model.Layers) : null;
 
         // Embedding rows for the tokens that start at layer 0: read a row, write the hidden state.
         if (enteringTokens > 0)
             Op(OpClass.Elementwise, ref acc, 0, 0, 0, 0, 2 * enteringTokens * _hiddenBytes, 0);
 
+        double dispatchedSeconds = 0, gpuSeconds = acc.Seconds;
         for (int layer = 0; layer < _layers.Length; layer++)
         {
             ref readonly var s = ref _layers[layer];
             bool windowed = s.IsSlidingWindow;
-            int tokens = decodeCount;
-            double pairs = windowed ? decodePairsWindow : decodePairsFull;
-            double kvReadTokens = windowed ? decodeKvWindow : decodeKvFull;
+            int prefillTokens = 0;
+            double prefillPairs = 0, prefillKvTokens = 0;
+            bool paged = false;
             for (int i = 0; i < prefills.Count; i++)
             {
                 var p = prefills[i];
                 if (!p.Layers.Contains(layer)) continue;
-                tokens += p.TokenCount;
-                pairs += _prefillPairs[2 * i + (windowed ? 1 : 0)];
-                kvReadTokens += windowed ? Math.Min(p.ContextTokensBefore, window) : p.ContextTokensBefore;
+                prefillTokens += p.TokenCount;
+                prefillPairs += _prefillPairs[2 * i + (windowed ? 1 : 0)];
+                prefillKvTokens += windowed ? Math.Min(p.ContextTokensBefore, window) : p.ContextTokensBefore;
+                paged |= p.ContextTokensBefore > 0;
             }
+            int tokens = decodeCount + prefillTokens;
             if (tokens == 0) continue;
             if (layer == _layers.Length - 1) leavingTokens = tokens;
+            maxLayerTokens = Math.Max(maxLayerTokens, tokens);
 
             double t = tokens;
             double before = acc.Seconds;
             Op(OpClass.Elementwise, ref acc, 0, s.NormWeightBytes, 0, 0, t * s.NormActivationBytesPerToken, 0);
             Op(_qkvSlot[layer], ref acc, 0, s.QkvWeightBytes, 0, 0, t * s.QkvActivationBytesPerToken, t * s.QkvFlopsPerToken);
-            Op(OpClass.Attention, ref acc, 0, 0, kvReadTokens * s.KvBytesPerToken, t * s.KvBytesPerToken,
-                t * s.AttentionActivationBytesPerToken, pairs * s.AttentionFlopsPerPair);
+            // The engine runs prefill and decode attention as two kernels: a varlen prefill call, which reads the paged
+            // cache for the whole batch as soon as one slice has context before it, and a paged decode call.
+            double attentionSeconds = 0;
+            if (prefillTokens > 0)
+                attentionSeconds += Op(paged ? _pagedPrefillSlot : (int)OpClass.Attention, ref acc, 0, 0, prefillKvTokens * s.KvBytesPerToken,
+                    prefillTokens * s.KvBytesPerToken, prefillTokens * s.AttentionActivationBytesPerToken, prefillPairs * s.AttentionFlopsPerPair);
+            if (decodeCount > 0)
+                attentionSeconds += Op(OpClass.Attention, ref acc, 0, 0, (windowed ? decodeKvWindow : decodeKvFull) * s.KvBytesPerToken,
+                    decodeCount * s.KvBytesPerToken, decodeCount * s.AttentionActivationBytesPerToken,
+                    (windowed ? decodePairsWindow : decodePairsFull) * s.AttentionFlopsPerPair);
             Op(_oSlot[layer], ref acc, 0, s.OWeightBytes, 0, 0, t * s.OActivationBytesPerToken, t * s.OFlopsPerToken);
             acc.Seconds += AllReduceSeconds(t * _hiddenBytes);
 
@@ -163,17 +182,23 @@ public sealed class RooflineExecutor : IExecutor
             {
                 Op(OpClass.Router, ref acc, 0, s.RouterWeightBytes, 0, 0, t * s.RouterActivationBytesPerToken, t * s.RouterFlopsPerToken);
                 distinct = _routing.DistinctExperts(layer, tokens, _model.Experts, _model.TopK, plan.Index);
-                moeSeconds = Op(OpClass.ExpertGemm, ref acc, distinct * _expertBytesPerGpu, 0, 0, 0,
-                    t * s.ExpertActivationBytesPerToken, t * s.ExpertFlopsPerToken);
+                moeSeconds = ExpertOp(ref acc, distinct, t, t * s.ExpertActivationBytesPerToken, t * s.ExpertFlopsPerToken);
             }
             if (s.FfnWeightBytes > 0)
                 Op(_ffnSlot[layer], ref acc, 0, s.FfnWeightBytes, 0, 0, t * s.FfnActivationBytesPerToken, t * s.FfnFlopsPerToken);
             acc.Seconds += AllReduceSeconds(t * _hiddenBytes);
+            acc.Seconds += t * _overhead.TokenLayerSeconds;
+            // The host dispatches layer after layer; a layer starts once it is dispatched and the GPU is free, so small layers
+            // queue behind the host while a long one lets the host run ahead.
+            dispatchedSeconds += _overhead.LayerDispatchSeconds;
+            gpuSeconds = Math.Max(gpuSeconds, dispatchedSeconds) + (acc.Seconds - before);
 
-            details?.Add(new LayerCost(layer, tokens, acc.Seconds - before, moeSeconds, distinct, distinct * _model.ExpertBytes));
+            details?.Add(new LayerCost(layer, tokens, acc.Seconds - before, moeSeconds, distinct, distinct * _model.ExpertBytes, attentionSeconds));
         }
 
+        acc.Seconds = gpuSeconds; // the layers' kernels plus any wait for the host
         PriceLmHead(leavingTokens, emitting, ref acc);
+        acc.Seconds += _overhead.IterationSeconds(maxLayerTokens) + _overhead.HostSeconds(plan.PrefillTokens, decodeCount + prefills.Count, decodeKvFull);
 
         var traffic = new Traffic(acc.ExpertBytes * _tp, acc.DenseBytes * _tp, acc.KvReadBytes * _tp, acc.KvWriteBytes * _tp, acc.ActivationBytes * _tp);
         double flops = acc.Flops * _tp;
@@ -220,6 +245,26 @@ public sealed class RooflineExecutor : IExecutor
         acc.Flops += flops;
         double bytes = expertBytes + denseBytes + kvRead + kvWrite + activation;
         double seconds = Math.Max(bytes / _bytesPerSecond[i], flops / _flopsPerSecond[i]) + _launchSeconds[i];
+        acc.Seconds += seconds;
+        return seconds;
+    }
+
+    /// <summary>
+    /// The routed-expert GEMMs of one layer: the ExpertGemm class's rates, or, when the device has an
+    /// <see cref="ExpertEfficiencyCurve"/>, the rates at this batch's tokens per loaded expert.
+    /// </summary>
+    private double ExpertOp(ref Accumulator acc, double distinct, double tokens, double activation, double flops)
+    {
+        int slot = (int)OpClass.ExpertGemm;
+        if (_expertCurve is null || distinct <= 0)
+            return Op(slot, ref acc, distinct * _expertBytesPerGpu, 0, 0, 0, activation, flops);
+        var (compute, memory) = _expertCurve.At(tokens * _model.TopK / distinct);
+        double expertBytes = distinct * _expertBytesPerGpu;
+        acc.ExpertBytes += expertBytes;
+        acc.ActivationBytes += activation;
+        acc.Flops += flops;
+        double seconds = Math.Max((expertBytes + activation) / (_device.PeakMemoryBytesPerSecond * memory), flops / (_device.PeakMatrixFlopsPerSecond * compute))
+            + _launchSeconds[slot];
         acc.Seconds += seconds;
         return seconds;
     }
