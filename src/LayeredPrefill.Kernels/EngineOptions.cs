@@ -9,8 +9,10 @@ namespace LayeredPrefill.Kernels;
 /// <param name="MaxPositions">Longest context the RoPE table covers.</param>
 /// <param name="AdjustWeights">Test hook: edits the drawn weights before the backend loads them (e.g. to plant a NaN); host-weight backends only.</param>
 /// <param name="MaxBatchTokens">Most rows one iteration can carry (a GPU backend sizes its activations for it once).</param>
+/// <param name="DecodeSplitTokens">Context positions per block of a GPU backend's decode attention (more splits fill the GPU when few rows decode).</param>
+/// <param name="ProfileOps">A GPU backend records an event after every op and sums their times (a little slower; for finding where time goes).</param>
 public sealed record EngineOptions(string Backend = "simd", long Seed = 1, int KvBlocks = 256, int MaxPositions = 4096, Action<MoeWeights>? AdjustWeights = null,
-    int MaxBatchTokens = EngineOptions.DefaultMaxBatchTokens)
+    int MaxBatchTokens = EngineOptions.DefaultMaxBatchTokens, bool ProfileOps = false, int DecodeSplitTokens = 256)
 {
     /// <summary>The layered budget plus the sequence cap: the largest batch the paper's schedulers build.</summary>
     public const int DefaultMaxBatchTokens = 8192 + 256;

@@ -22,8 +22,11 @@ internal static class DecodeBenchCommand
         var repeats = new Option<int>("--repeats") { Description = "Timed steps per batch size.", DefaultValueFactory = _ => 20 };
         var seed = new Option<int>("--seed") { Description = "Seed of the weights and prompts.", DefaultValueFactory = _ => 0 };
         var output = new Option<string?>("--output") { Description = "Write the result JSON here." };
+        var split = new Option<int>("--decode-split-tokens") { Description = "Context positions per decode-attention block (GPU).", DefaultValueFactory = _ => 256 };
+        var profile = new Option<bool>("--profile-ops") { Description = "Time every op with GPU events and print where each step's time goes." };
+        var prompt = new Option<int>("--prompt-tokens") { Description = "Also prefill one prompt of this many tokens under chunked-512 and layered beside each batch (0: none).", DefaultValueFactory = _ => 0 };
         var cmd = new Command("decode-bench", "Decode-only steps on real kernels: tokens/s and bytes streamed per step vs the card's read bandwidth")
-            { backend, model, layers, decodes, context, repeats, seed, output };
+            { backend, model, layers, decodes, context, repeats, seed, output, profile, prompt, split };
         cmd.SetAction((parse, cancel) => CliHost.GuardAsync(() =>
         {
             string b = parse.GetValue(backend)!.Trim().ToLowerInvariant();
@@ -38,7 +41,11 @@ internal static class DecodeBenchCommand
             if (reps is < 1 or > 100_000) throw new UserInputException($"--repeats must be in [1, 100000] (got {reps})");
             string? path = parse.GetValue(output) is { } o ? AtomicFile.EnsureWritable(o, "--output") : null;
             int kvBlocks = (int)Math.Min(int.MaxValue, (long)batches.Max() * ((ctx + 2 * IterationBatch.BlockTokens) / IterationBatch.BlockTokens) + 16);
-            var options = new EngineOptions(b, parse.GetValue(seed), kvBlocks, ctx + 2);
+            int promptTokens = parse.GetValue(prompt);
+            if (promptTokens is < 0 or > 1 << 17) throw new UserInputException($"--prompt-tokens must be in [0, 131072] (got {promptTokens})");
+            kvBlocks += promptTokens / IterationBatch.BlockTokens + 1;
+            var options = new EngineOptions(b, parse.GetValue(seed), kvBlocks, Math.Max(ctx, promptTokens) + 2,
+                MaxBatchTokens: Math.Max(EngineOptions.DefaultMaxBatchTokens, promptTokens + batches.Max()), ProfileOps: parse.GetValue(profile), DecodeSplitTokens: parse.GetValue(split));
             using var executor = new KernelExecutor(m, options);
             GpuCard card;
             double? read = null;
@@ -49,7 +56,7 @@ internal static class DecodeBenchCommand
                 Console.WriteLine($"{card.Card}, driver {card.Driver}: read bandwidth {read / 1e12:F2} TB/s (16-byte loads over 8 GiB, median of 7)");
             }
             else card = new GpuCard(executor.Engine.DeviceName, "-", DateTime.UtcNow.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
-            var result = DecodeBench.Run(executor, batches, ctx, reps, card, read, Console.WriteLine);
+            var result = DecodeBench.Run(executor, batches, ctx, reps, card, read, Console.WriteLine, promptTokens);
             if (path is not null)
             {
                 GpuResultFile.Save(path, result);

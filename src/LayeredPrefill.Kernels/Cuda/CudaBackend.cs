@@ -42,9 +42,10 @@ public sealed class CudaBackend : IMoeBackend
     private readonly Dictionary<(int Request, int Start), MemoryBuffer1D<float, Stride1D.Dense>> _hidden = [];
     private readonly Dictionary<long, Stack<MemoryBuffer1D<float, Stride1D.Dense>>> _hiddenPool = [];
     private readonly EventClock _clock;
+    private readonly OpProfile? _ops;
     private readonly NvmlEnergy? _nvml;
     private readonly AttentionArgs _attention;
-    private readonly int _qkvWidth, _queryWidth, _maxTokens;
+    private readonly int _qkvWidth, _queryWidth, _maxTokens, _splitTokens;
     private ulong _lastMillijoules;
 
     /// <inheritdoc/>
@@ -92,6 +93,8 @@ public sealed class CudaBackend : IMoeBackend
         RequireSupported(model, "--model");
         _m = model;
         _maxTokens = maxTokens;
+        _splitTokens = options.DecodeSplitTokens is > 0 and <= DecodeAttentionKernel.SplitTokens ? options.DecodeSplitTokens
+            : throw new UserInputException($"decode split must be in [1, {DecodeAttentionKernel.SplitTokens}] tokens (got {options.DecodeSplitTokens})");
         _session = CudaSession.Open();
         try
         {
@@ -127,6 +130,7 @@ public sealed class CudaBackend : IMoeBackend
                 ScaleLog2 = (float)(1.0 / Math.Sqrt(model.HeadDim) / Math.Log(2.0)),
             };
             _clock = new EventClock((CudaStream)acc.DefaultStream, 3 * model.Layers + 2);
+            if (options.ProfileOps) _ops = new OpProfile(new EventClock((CudaStream)acc.DefaultStream, OpProfile.OpsPerLayer * model.Layers + 16));
             _nvml = NvmlEnergy.TryOpen(0, out _);
             acc.Synchronize();
             _lastMillijoules = _nvml?.Millijoules() ?? 0;
@@ -155,15 +159,17 @@ public sealed class CudaBackend : IMoeBackend
         flags.MemSetToZero();
         counts.MemSetToZero();
 
-        var (plans, planOf) = LayerPlan.Build(batch, layers);
+        var (plans, planOf) = LayerPlan.Build(batch, layers, _splitTokens);
         var planViews = plans.Select((p, i) => Upload(p, i)).ToArray();
         var emitRows = _s.Upload("emitRows", batch.EmitRows);
         long prepared = Stopwatch.GetTimestamp();
 
         _clock.Mark(3 * layers);
+        _ops?.Begin();
         var embedRows = batch.Segments.Where(s => !s.LoadsHidden).SelectMany(s => Enumerable.Range(s.RowStart, s.RowCount)).ToArray();
         if (embedRows.Length > 0)
             _k.Embed(stream, embedRows.Length * hd / 2, _s.Upload("embedRows", embedRows), tokens, _w.Embedding.View, hidden, hd);
+        _ops?.Mark("embed");
         foreach (var seg in batch.Segments.Where(s => s.LoadsHidden))
         {
             if (!_hidden.Remove((seg.RequestId, seg.SliceStart), out var kept))
@@ -184,9 +190,10 @@ public sealed class CudaBackend : IMoeBackend
             {
                 x = _s.Get<float>("compact", (long)t * hd);
                 _k.GatherRows(stream, t * hd, hidden, views.RowMap, x, hd);
+                _ops?.Mark("gather");
             }
             RunLayer(l, plan, views, x, blockTable, flags, counts);
-            if (!plan.IsPrefix) _k.ScatterRows(stream, t * hd, x, views.RowMap, hidden, hd);
+            if (!plan.IsPrefix) { _k.ScatterRows(stream, t * hd, x, views.RowMap, hidden, hd); _ops?.Mark("scatter"); }
             _clock.Mark(3 * l + 2);
         }
         foreach (var seg in batch.Segments.Where(s => s.StoresHidden))
@@ -196,6 +203,7 @@ public sealed class CudaBackend : IMoeBackend
             _hidden[(seg.RequestId, seg.SliceStart)] = keep;
         }
         var emitted = LmHead(batch, hidden, emitRows, flags);
+        _ops?.Mark("lm-head");
         _clock.Mark(3 * layers + 1);
         long launched = Stopwatch.GetTimestamp();
         acc.Synchronize();
@@ -214,11 +222,18 @@ public sealed class CudaBackend : IMoeBackend
         }
         var step = new BackendStep(tokensOut, Enumerable.Range(0, layers).Select(l => expertCounts.AsSpan(l * _m.Experts, _m.Experts).ToArray()).ToArray(),
             layerSeconds, moeSeconds, EnergySinceLastStep());
+        _ops?.Collect();
         double S(long a, long b) => Stopwatch.GetElapsedTime(a, b).TotalSeconds;
         LastTimes = new CudaIterationTimes(S(start, prepared), S(prepared, launched), S(launched, finished), S(finished, Stopwatch.GetTimestamp()),
             _clock.Seconds(3 * layers, 3 * layers + 1));
         return step;
     }
+
+    /// <summary>GPU seconds per op summed over every <see cref="Run"/> so far (only with <see cref="EngineOptions.ProfileOps"/>).</summary>
+    public IReadOnlyDictionary<string, (double Seconds, int Calls)>? OpSeconds => _ops?.Totals;
+
+    /// <summary>Forgets the op totals.</summary>
+    public void ResetOpSeconds() => _ops?.Reset();
 
     /// <summary>Where the last <see cref="Run"/>'s time went.</summary>
     public CudaIterationTimes? LastTimes { get; private set; }
@@ -237,28 +252,39 @@ public sealed class CudaBackend : IMoeBackend
         var attn = _s.Get<uint>("attn", (long)t * _queryWidth / 2);
 
         _k.RmsNorm(new KernelConfig(t, ModelKernels.RowThreads), x, dummy, 0, w.AttentionNorm.View, xn, hd);
+        _ops?.Mark("attn-norm");
         _moe.Dense(GemmMode.Dense, Chunks(xn), Chunks(w.Qkv.View), _qkvWidth, hd, t, v.DenseTiles, v.DenseTileCount, qkv, dummy, dummyF, dummyP);
+        _ops?.Mark("qkv-proj");
         _k.RopeWriteKv(stream, t * (_m.QueryHeads + _m.KvHeads) * half, qkv, v.Positions, v.TableOffsets, blockTable, _cos.View, _sin.View,
             q.Cast<ushort>(), _keys[l].View, _values[l].View, _m.QueryHeads, _m.KvHeads, _m.HeadDim);
+        _ops?.Mark("rope+kv-write");
         if (plan.TileCount > 0)
             _k.PrefillAttention(new KernelConfig(new Index2D(plan.TileCount, _m.QueryHeads / 4), new Index2D(PrefillAttentionKernel.Threads, 1)),
                 _attention, v.Tiles, Chunks(q), ((ArrayView<ushort>)_keys[l].View).Cast<U4>(), ((ArrayView<ushort>)_values[l].View).Cast<U4>(), blockTable, attn);
+        _ops?.Mark("prefill-attention");
         if (plan.ItemCount > 0)
         {
             var partial = _s.Get<float>("decodePartial", (long)plan.ItemCount * _m.QueryHeads * DecodeAttentionKernel.PartialStride(_m.HeadDim));
             _k.DecodePartial(new KernelConfig(new Index2D(plan.ItemCount, _m.KvHeads), new Index2D(DecodeAttentionKernel.Threads, 1)),
                 _attention, v.Items, q.Cast<ushort>(), ((ArrayView<ushort>)_keys[l].View).Cast<U4>(), ((ArrayView<ushort>)_values[l].View).Cast<uint>(), blockTable, partial);
             _k.DecodeCombine(stream, plan.DecodeRowCount * _queryWidth, _attention, v.DecodeRows, partial, attn.Cast<ushort>());
+            _ops?.Mark("decode-attention");
         }
         _moe.Dense(GemmMode.DenseAdd, Chunks(attn), Chunks(w.Output.View), hd, _queryWidth, t, v.DenseTiles, v.DenseTileCount, x, dummy, dummyF, dummyP);
+        _ops?.Mark("o-proj");
         _clock.Mark(3 * l + 1);
 
         _k.RmsNorm(new KernelConfig(t, ModelKernels.RowThreads), x, dummy, 0, w.FfnNorm.View, xn, hd);
+        _ops?.Mark("ffn-norm");
         _moe.Route(w.Moe, _ws, t);
         _ws.Counts.View.CopyTo(counts.SubView((long)l * _m.Experts, _m.Experts).AsDense());
+        _ops?.Mark("route+sort");
         _moe.ExpertGemms(w.Moe, _ws, t);
+        _ops?.Mark("experts");
         _k.CombineAdd(stream, t * hd / 2, CudaMoeLayer.PerSlotPairs(_ws), hd, _m.TopK, dummy, 0, x);
+        _ops?.Mark("combine");
         _k.FlagNonFinite(stream, t * hd, x, flags, l);
+        _ops?.Mark("nan-flag");
     }
 
     private ArrayView<int> LmHead(IterationBatch batch, ArrayView<float> hidden, ArrayView<int> emitRows, ArrayView<int> flags)
@@ -366,6 +392,7 @@ public sealed class CudaBackend : IMoeBackend
         _cos.Dispose();
         _sin.Dispose();
         _clock.Dispose();
+        _ops?.Dispose();
         _nvml?.Dispose();
         _session.Dispose();
     }

@@ -19,8 +19,9 @@ public sealed record LayerPlan(int[] Rows, bool IsPrefix, int[] Positions, int[]
     /// <summary>Decode rows.</summary>
     public int DecodeRowCount => DecodeRows.Length / DecodeAttentionKernel.RowInts;
 
-    /// <summary>The plans of an iteration: one per distinct set of active segments, and which plan each layer takes (-1: no rows).</summary>
-    public static (IReadOnlyList<LayerPlan> Plans, int[] PlanOfLayer) Build(IterationBatch batch, int layers)
+    /// <summary>The plans of an iteration: one per distinct set of active segments, and which plan each layer takes (-1: no rows).
+    /// Decode contexts are cut into splits of <paramref name="splitTokens"/> positions (at most <see cref="DecodeAttentionKernel.SplitTokens"/>).</summary>
+    public static (IReadOnlyList<LayerPlan> Plans, int[] PlanOfLayer) Build(IterationBatch batch, int layers, int splitTokens = DecodeAttentionKernel.SplitTokens)
     {
         var plans = new List<LayerPlan>();
         var byKey = new Dictionary<string, int>();
@@ -34,14 +35,14 @@ public sealed record LayerPlan(int[] Rows, bool IsPrefix, int[] Positions, int[]
             {
                 index = plans.Count;
                 byKey[key] = index;
-                plans.Add(For(batch, active));
+                plans.Add(For(batch, active, splitTokens));
             }
             planOf[l] = index;
         }
         return (plans, planOf);
     }
 
-    private static LayerPlan For(IterationBatch batch, IReadOnlyList<BatchSegment> active)
+    private static LayerPlan For(IterationBatch batch, IReadOnlyList<BatchSegment> active, int splitTokens)
     {
         var rows = new List<int>();
         var tiles = new List<(int Length, int[] Tile)>();
@@ -56,8 +57,8 @@ public sealed record LayerPlan(int[] Rows, bool IsPrefix, int[] Positions, int[]
             {
                 // A decode row attends to positions 0..SliceStart (its own new position included).
                 int context = seg.SliceStart + 1, firstItem = items.Count / DecodeAttentionKernel.ItemInts, splits = 0;
-                for (int p = 0; p < context; p += DecodeAttentionKernel.SplitTokens, splits++)
-                    items.AddRange([first, p, Math.Min(DecodeAttentionKernel.SplitTokens, context - p), tableOffset]);
+                for (int p = 0; p < context; p += splitTokens, splits++)
+                    items.AddRange([first, p, Math.Min(splitTokens, context - p), tableOffset]);
                 decodeRows.AddRange([first, firstItem, splits]);
                 continue;
             }
