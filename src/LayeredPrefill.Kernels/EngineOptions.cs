@@ -10,9 +10,13 @@ namespace LayeredPrefill.Kernels;
 /// <param name="AdjustWeights">Test hook: edits the drawn weights before the backend loads them (e.g. to plant a NaN); host-weight backends only.</param>
 /// <param name="MaxBatchTokens">Most rows one iteration can carry (a GPU backend sizes its activations for it once).</param>
 /// <param name="DecodeSplitTokens">Context positions per block of a GPU backend's decode attention (more splits fill the GPU when few rows decode).</param>
+/// <param name="BatchInvariant">A GPU backend computes every row the same way whatever else is in its batch (fixed router
+/// K splits), so every schedule gives bit-identical tokens and KV; otherwise it picks the fastest split for each batch size,
+/// and a row's last bits can depend on the batch it ran in (the CPU backends are always invariant).</param>
 /// <param name="ProfileOps">A GPU backend records an event after every op and sums their times (a little slower; for finding where time goes).</param>
 public sealed record EngineOptions(string Backend = "simd", long Seed = 1, int KvBlocks = 256, int MaxPositions = 4096, Action<MoeWeights>? AdjustWeights = null,
-    int MaxBatchTokens = EngineOptions.DefaultMaxBatchTokens, bool ProfileOps = false, int DecodeSplitTokens = 256)
+    int MaxBatchTokens = EngineOptions.DefaultMaxBatchTokens, bool ProfileOps = false, int DecodeSplitTokens = Cuda.AttentionKernel.SplitTokens,
+    bool BatchInvariant = false)
 {
     /// <summary>The layered budget plus the sequence cap: the largest batch the paper's schedulers build.</summary>
     public const int DefaultMaxBatchTokens = 8192 + 256;

@@ -22,12 +22,13 @@ public sealed record CudaIterationTimes(double PrepareSeconds, double LaunchSeco
 /// final norm, LM head and greedy sampling. One stream; the host uploads each iteration's metadata once, and reads back only
 /// the tokens, the per-layer expert counts, the non-finite flags and the per-layer event times.
 /// Every kernel computes a row independently of the rest of the batch (fixed reduction orders, one GEMM kernel at every size,
-/// a fixed router split), so chunked, layered and prefill-first give the same tokens.
+/// attention splits set by a row's own context); with <see cref="EngineOptions.BatchInvariant"/> the router's K split is fixed
+/// too, and then chunked, layered and prefill-first give bit-identical tokens and KV.
 /// </summary>
 public sealed class CudaBackend : IMoeBackend
 {
-    /// <summary>Router K splits at every batch size (see <see cref="CudaMoeLayer.FixedRouterSplits"/>).</summary>
-    public const int RouterSplits = 8;
+    /// <summary>Router K splits at every batch size in batch-invariant mode (see <see cref="CudaMoeLayer.FixedRouterSplits"/>).</summary>
+    public const int InvariantRouterSplits = 8;
 
     private readonly CudaSession _session;
     private readonly CudaModelKernels _k;
@@ -66,7 +67,7 @@ public sealed class CudaBackend : IMoeBackend
         Require(m.SwigluClampLimit == 0, "clamps its SwiGLU, which the tensor-core experts do not");
         Require(m.HeadDim is 64 or 128, $"has head dim {m.HeadDim}; the attention kernels take 64 or 128");
         int group = m.QueryHeads / m.KvHeads;
-        Require(group % 4 == 0 && group <= DecodeAttentionKernel.MaxGroup, $"has {group} query heads per KV head; the attention kernels take 4 or 8");
+        Require(group % 4 == 0, $"has {group} query heads per KV head; the attention kernel takes a multiple of 4");
         Require(CudaModelWeights.QkvWidth(m) % GroupedGemmKernelV7.BlockCols == 0 && m.HiddenSize % GroupedGemmKernelV7.BlockCols == 0,
             $"has projection widths that are not multiples of {GroupedGemmKernelV7.BlockCols}");
         new MoeShape(m.HiddenSize, m.Experts, m.ExpertFfnSize, m.TopK).Validate($"{where}: model '{m.Name}'");
@@ -93,15 +94,15 @@ public sealed class CudaBackend : IMoeBackend
         RequireSupported(model, "--model");
         _m = model;
         _maxTokens = maxTokens;
-        _splitTokens = options.DecodeSplitTokens is > 0 and <= DecodeAttentionKernel.SplitTokens ? options.DecodeSplitTokens
-            : throw new UserInputException($"decode split must be in [1, {DecodeAttentionKernel.SplitTokens}] tokens (got {options.DecodeSplitTokens})");
+        _splitTokens = options.DecodeSplitTokens > 0 && options.DecodeSplitTokens % AttentionKernel.KvTile == 0 ? options.DecodeSplitTokens
+            : throw new UserInputException($"decode split must be a positive multiple of {AttentionKernel.KvTile} tokens (got {options.DecodeSplitTokens})");
         _session = CudaSession.Open();
         try
         {
             var acc = _session.Accelerator;
             _k = new CudaModelKernels(_session.Kernels);
             _shape = new MoeShape(model.HiddenSize, model.Experts, model.ExpertFfnSize, model.TopK);
-            _moe = new CudaMoeLayer(_session.Kernels, _shape) { FixedRouterSplits = RouterSplits };
+            _moe = new CudaMoeLayer(_session.Kernels, _shape) { FixedRouterSplits = options.BatchInvariant ? InvariantRouterSplits : 0 };
             _w = new CudaModelWeights(_k, model, _shape, options.Seed);
             long kvElements = (long)options.KvBlocks * model.KvHeads * IterationBatch.BlockTokens * model.HeadDim;
             _keys = new MemoryBuffer1D<ushort, Stride1D.Dense>[model.Layers];
@@ -259,32 +260,26 @@ public sealed class CudaBackend : IMoeBackend
             q.Cast<ushort>(), _keys[l].View, _values[l].View, _m.QueryHeads, _m.KvHeads, _m.HeadDim);
         _ops?.Mark("rope+kv-write");
         if (plan.TileCount > 0)
-            _k.PrefillAttention(new KernelConfig(new Index2D(plan.TileCount, _m.QueryHeads / 4), new Index2D(PrefillAttentionKernel.Threads, 1)),
-                _attention, v.Tiles, Chunks(q), ((ArrayView<ushort>)_keys[l].View).Cast<U4>(), ((ArrayView<ushort>)_values[l].View).Cast<U4>(), blockTable, attn);
-        _ops?.Mark("prefill-attention");
-        if (plan.ItemCount > 0)
         {
-            var partial = _s.Get<float>("decodePartial", (long)plan.ItemCount * _m.QueryHeads * DecodeAttentionKernel.PartialStride(_m.HeadDim));
-            _k.DecodePartial(new KernelConfig(new Index2D(plan.ItemCount, _m.KvHeads), new Index2D(DecodeAttentionKernel.Threads, 1)),
-                _attention, v.Items, q.Cast<ushort>(), ((ArrayView<ushort>)_keys[l].View).Cast<U4>(), ((ArrayView<ushort>)_values[l].View).Cast<uint>(), blockTable, partial);
-            _k.DecodeCombine(stream, plan.DecodeRowCount * _queryWidth, _attention, v.DecodeRows, partial, attn.Cast<ushort>());
-            _ops?.Mark("decode-attention");
+            var partial = _s.Get<float>("attentionPartial", (long)Math.Max(1, plan.SplitCount) * _m.QueryHeads * AttentionKernel.PartialStride(_m.HeadDim));
+            _k.Attention(new KernelConfig(new Index2D(plan.TileCount, _m.QueryHeads / 4), new Index2D(AttentionKernel.Threads, 1)),
+                _attention, v.Tiles, Chunks(q), ((ArrayView<ushort>)_keys[l].View).Cast<U4>(), ((ArrayView<ushort>)_values[l].View).Cast<U4>(), blockTable, attn, partial);
+            if (plan.DecodeRowCount > 0)
+                _k.AttentionCombine(stream, plan.DecodeRowCount * _queryWidth, _attention, v.DecodeRows, partial, attn.Cast<ushort>());
         }
+        _ops?.Mark("attention");
         _moe.Dense(GemmMode.DenseAdd, Chunks(attn), Chunks(w.Output.View), hd, _queryWidth, t, v.DenseTiles, v.DenseTileCount, x, dummy, dummyF, dummyP);
         _ops?.Mark("o-proj");
         _clock.Mark(3 * l + 1);
 
         _k.RmsNorm(new KernelConfig(t, ModelKernels.RowThreads), x, dummy, 0, w.FfnNorm.View, xn, hd);
         _ops?.Mark("ffn-norm");
-        _moe.Route(w.Moe, _ws, t);
+        Action<string>? mark = _ops is null ? null : _ops.Mark;
+        _moe.Route(w.Moe, _ws, t, mark);
         _ws.Counts.View.CopyTo(counts.SubView((long)l * _m.Experts, _m.Experts).AsDense());
-        _ops?.Mark("route+sort");
-        _moe.ExpertGemms(w.Moe, _ws, t);
-        _ops?.Mark("experts");
-        _k.CombineAdd(stream, t * hd / 2, CudaMoeLayer.PerSlotPairs(_ws), hd, _m.TopK, dummy, 0, x);
+        _moe.ExpertGemms(w.Moe, _ws, t, mark);
+        _k.CombineAdd(stream, t * hd / 2, CudaMoeLayer.PerSlotPairs(_ws), hd, _m.TopK, dummy, 0, x, flags, l);
         _ops?.Mark("combine");
-        _k.FlagNonFinite(stream, t * hd, x, flags, l);
-        _ops?.Mark("nan-flag");
     }
 
     private ArrayView<int> LmHead(IterationBatch batch, ArrayView<float> hidden, ArrayView<int> emitRows, ArrayView<int> flags)
@@ -307,7 +302,7 @@ public sealed class CudaBackend : IMoeBackend
     }
 
     private sealed record PlanViews(ArrayView<int> RowMap, ArrayView<int> Positions, ArrayView<int> TableOffsets, ArrayView<int> Tiles,
-        ArrayView<int> Items, ArrayView<int> DecodeRows, ArrayView<int> DenseTiles, ArrayView<int> DenseTileCount);
+        ArrayView<int> DecodeRows, ArrayView<int> DenseTiles, ArrayView<int> DenseTileCount);
 
     private PlanViews Upload(LayerPlan p, int index)
     {
@@ -316,7 +311,7 @@ public sealed class CudaBackend : IMoeBackend
         var denseCount = _s.Get<int>($"denseTileCount{index}", 1);
         _k.DenseTiles(_session.Accelerator.DefaultStream, tiles, denseTiles, denseCount, t);
         return new PlanViews(_s.Upload($"rowMap{index}", p.Rows), _s.Upload($"positions{index}", p.Positions), _s.Upload($"tableOffsets{index}", p.TableOffsets),
-            _s.Upload($"tiles{index}", p.Tiles), _s.Upload($"items{index}", p.Items), _s.Upload($"decodeRows{index}", p.DecodeRows), denseTiles, denseCount);
+            _s.Upload($"tiles{index}", p.Tiles), _s.Upload($"decodeRows{index}", p.DecodeRows), denseTiles, denseCount);
     }
 
     private static ArrayView<U4> Chunks(ArrayView<uint> pairs) => pairs.Cast<U4>();

@@ -36,10 +36,10 @@ public static class CudaKernelChecks
         };
         foreach (var (d, qh, kvh) in new[] { (128, 32, 4), (64, 16, 4) })
         {
-            // Prefill: a slice with context before it, a short one from position 0, and a single-row slice.
-            rows.Add(c.Prefill(d, qh, kvh, [(100, 37), (0, 5), (250, 1), (3, 64)]));
-            // Decode: contexts that take one split, several, and a split boundary.
-            rows.Add(c.Decode(d, qh, kvh, [1, 3, 255, 256, 257, 700]));
+            // Prefill slices with context before them, from position 0, and of one row; decode rows of one split, several, and
+            // at split boundaries; both in one batch, as a chunked or layered iteration has them.
+            rows.Add(c.Attention(d, qh, kvh, [(100, 37), (0, 5), (250, 1), (3, 64)], [1, 3, 255, 256, 257, 700], AttentionKernel.SplitTokens));
+            rows.Add(c.Attention(d, qh, kvh, [(31, 2)], [32, 33, 64, 100], 32));
         }
         return rows;
     }
@@ -225,7 +225,8 @@ public static class CudaKernelChecks
             using var pb = Up(Pairs(perSlot));
             using var xb = Up(x);
             using var map = Up(new int[1]);
-            k.CombineAdd(S, t * h / 2, pb.View, h, topK, map.View, 0, xb.View);
+            using var flags = Up(new int[2]);
+            k.CombineAdd(S, t * h / 2, pb.View, h, topK, map.View, 0, xb.View, flags.View, 1);
             _a.Synchronize();
             var want = new double[t * h];
             for (int r = 0; r < t; r++)
@@ -235,7 +236,9 @@ public static class CudaKernelChecks
                     for (int j = 0; j < topK; j++) s += perSlot[(r * topK + j) * h + c];
                     want[r * h + c] = s;
                 }
-            return Row("top-k combine into the residual", xb.GetAsArray1D(), want, F32AccumulateBound);
+            // Finite inputs must raise no flag.
+            var error = flags.GetAsArray1D().Any(f => f != 0) ? double.PositiveInfinity : KernelChecks.Error(xb.GetAsArray1D(), want);
+            return new KernelCheckRow("top-k combine into the residual (with the non-finite flag)", error, F32AccumulateBound);
         }
 
         // Requests laid out in a shuffled block pool; each request's whole context (before and inside its slice) is in the cache.
@@ -278,80 +281,54 @@ public static class CudaKernelChecks
             QueryHeads = qh, KvHeads = kvh, HeadDim = d, ScaleLog2 = (float)(1.0 / Math.Sqrt(d) / Math.Log(2.0)),
         };
 
-        public KernelCheckRow Prefill(int d, int qh, int kvh, (int Start, int Rows)[] slices)
+        /// <summary>One layer's attention over a batch of prefill slices and decode rows, as the backend runs it: the plan's tiles in
+        /// one launch (decode rows split by position), then the decode rows' combine.</summary>
+        public KernelCheckRow Attention(int d, int qh, int kvh, (int Start, int Rows)[] slices, int[] decodeContexts, int splitTokens)
         {
-            var contexts = slices.Select(s => s.Start + s.Rows).ToArray();
+            var contexts = slices.Select(s => s.Start + s.Rows).Concat(decodeContexts).ToArray();
             var (keys, values, table, offsets, ks, vs) = Cache(kvh, d, contexts);
             using var _k = keys; using var _v = values;
-            int total = slices.Sum(s => s.Rows), qWidth = qh * d, width = (qh + 2 * kvh) * d;
+            int total = slices.Sum(s => s.Rows) + decodeContexts.Length, qWidth = qh * d, width = (qh + 2 * kvh) * d;
             var q = R(total * qWidth, 2);
-            // The plan the backend would build: one prefill segment per slice.
             var segments = new List<BatchSegment>();
             var positions = new int[total];
             var rowOffsets = new int[total];
             int row = 0;
-            for (int i = 0; i < slices.Length; i++)
+            for (int i = 0; i < contexts.Length; i++)
             {
-                segments.Add(new BatchSegment(i, row, slices[i].Rows, new LayerRange(0, 1), slices[i].Start, false, false, true));
-                for (int r = 0; r < slices[i].Rows; r++) { positions[row + r] = slices[i].Start + r; rowOffsets[row + r] = offsets[i]; }
-                row += slices[i].Rows;
+                bool decode = i >= slices.Length;
+                int start = decode ? contexts[i] - 1 : slices[i].Start, n = decode ? 1 : slices[i].Rows;
+                segments.Add(new BatchSegment(i, row, n, new LayerRange(0, 1), start, false, false, true, IsDecode: decode));
+                for (int r = 0; r < n; r++) { positions[row + r] = start + r; rowOffsets[row + r] = offsets[i]; }
+                row += n;
             }
             var batch = new IterationBatch(total, new int[total], positions, rowOffsets, table, segments, [Enumerable.Range(0, total).ToArray()], [], []);
-            var plan = LayerPlan.Build(batch, 1).Plans[0];
+            var plan = LayerPlan.Build(batch, 1, splitTokens).Plans[0];
             using var tiles = Up(plan.Tiles);
+            using var drows = Up(plan.DecodeRows.Length > 0 ? plan.DecodeRows : [0]);
             using var qb = Up(Pairs(q));
             using var tb = Up(table);
             using var output = PoisonedPairs((long)total * qWidth / 2);
-            k.PrefillAttention(new KernelConfig(new Index2D(plan.TileCount, qh / 4), new Index2D(PrefillAttentionKernel.Threads, 1)), Args(d, qh, kvh), tiles.View,
-                ((ArrayView<uint>)qb.View).Cast<U4>(), ((ArrayView<ushort>)keys.View).Cast<U4>(), ((ArrayView<ushort>)values.View).Cast<U4>(), tb.View, output.View);
+            using var partial = PoisonedFloats((long)Math.Max(1, plan.SplitCount) * qh * AttentionKernel.PartialStride(d));
+            var args = Args(d, qh, kvh);
+            k.Attention(new KernelConfig(new Index2D(plan.TileCount, qh / 4), new Index2D(AttentionKernel.Threads, 1)), args, tiles.View,
+                ((ArrayView<uint>)qb.View).Cast<U4>(), ((ArrayView<ushort>)keys.View).Cast<U4>(), ((ArrayView<ushort>)values.View).Cast<U4>(), tb.View, output.View, partial.View);
+            if (plan.DecodeRowCount > 0) k.AttentionCombine(S, plan.DecodeRowCount * qWidth, args, drows.View, partial.View, ((ArrayView<uint>)output.View).Cast<ushort>());
             _a.Synchronize();
             var got = Unpair(output.GetAsArray1D());
             var want = new double[total * qWidth];
             row = 0;
-            for (int i = 0; i < slices.Length; i++)
+            for (int i = 0; i < contexts.Length; i++)
             {
-                int n = slices[i].Rows;
+                int n = segments[i].RowCount;
                 var qkv = new float[n * width];
                 for (int r = 0; r < n; r++) Array.Copy(q, (row + r) * qWidth, qkv, r * width, qWidth);
                 var o = Float64Reference.Attention(qkv, n, positions.AsSpan(row, n).ToArray(), ks[i], vs[i], qh, kvh, d);
                 Array.Copy(o, 0, want, row * qWidth, o.Length);
                 row += n;
             }
-            return Row($"prefill attention, tensor cores (head dim {d}, {qh}/{kvh} heads, slices {string.Join(" ", slices.Select(s => $"{s.Start}+{s.Rows}"))})", got, want, Bf16Bound);
-        }
-
-        public KernelCheckRow Decode(int d, int qh, int kvh, int[] contexts)
-        {
-            var (keys, values, table, offsets, ks, vs) = Cache(kvh, d, contexts);
-            using var _k = keys; using var _v = values;
-            int rows = contexts.Length, qWidth = qh * d, width = (qh + 2 * kvh) * d;
-            var q = R(rows * qWidth, 2);
-            var segments = Enumerable.Range(0, rows)
-                .Select(r => new BatchSegment(r, r, 1, new LayerRange(0, 1), contexts[r] - 1, false, false, true, IsDecode: true)).ToList();
-            var batch = new IterationBatch(rows, new int[rows], contexts.Select(c => c - 1).ToArray(), offsets, table, segments, [Enumerable.Range(0, rows).ToArray()], [], []);
-            var plan = LayerPlan.Build(batch, 1).Plans[0];
-            using var items = Up(plan.Items);
-            using var drows = Up(plan.DecodeRows);
-            using var qb = Up(Halves(q));
-            using var tb = Up(table);
-            using var partial = PoisonedFloats((long)plan.ItemCount * qh * DecodeAttentionKernel.PartialStride(d));
-            using var output = _a.Allocate1D<ushort>((long)rows * qWidth);
-            output.View.CopyFromCPU(Enumerable.Repeat((ushort)0xFFFF, (int)output.Length).ToArray());
-            var args = Args(d, qh, kvh);
-            k.DecodePartial(new KernelConfig(new Index2D(plan.ItemCount, kvh), new Index2D(DecodeAttentionKernel.Threads, 1)), args, items.View, qb.View,
-                ((ArrayView<ushort>)keys.View).Cast<U4>(), ((ArrayView<ushort>)values.View).Cast<uint>(), tb.View, partial.View);
-            k.DecodeCombine(S, rows * qWidth, args, drows.View, partial.View, output.View);
-            _a.Synchronize();
-            var got = Unhalve(output.GetAsArray1D());
-            var want = new double[rows * qWidth];
-            for (int r = 0; r < rows; r++)
-            {
-                var qkv = new float[width];
-                Array.Copy(q, r * qWidth, qkv, 0, qWidth);
-                var o = Float64Reference.Attention(qkv, 1, [contexts[r] - 1], ks[r], vs[r], qh, kvh, d);
-                Array.Copy(o, 0, want, r * qWidth, qWidth);
-            }
-            return Row($"decode attention, split-KV (head dim {d}, {qh}/{kvh} heads, contexts {string.Join(" ", contexts)})", got, want, Bf16Bound);
+            return Row($"attention, tensor cores (head dim {d}, {qh}/{kvh} heads; prefill {string.Join(" ", slices.Select(s => $"{s.Start}+{s.Rows}"))}; " +
+                $"decode contexts {string.Join(" ", decodeContexts)}, splits of {splitTokens})", got, want, Bf16Bound);
         }
     }
 }

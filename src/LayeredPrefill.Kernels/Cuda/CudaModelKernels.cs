@@ -16,15 +16,14 @@ public sealed class CudaModelKernels
     internal readonly Action<KernelConfig, ArrayView<float>, ArrayView<int>, int, ArrayView<float>, ArrayView<uint>, int> RmsNorm;
     internal readonly Action<AcceleratorStream, Index1D, ArrayView<float>, ArrayView<int>, ArrayView<int>, ArrayView<int>, ArrayView<float>, ArrayView<float>,
         ArrayView<ushort>, ArrayView<ushort>, ArrayView<ushort>, int, int, int> RopeWriteKv;
-    internal readonly Action<AcceleratorStream, Index1D, ArrayView<uint>, int, int, ArrayView<int>, int, ArrayView<float>> CombineAdd;
+    internal readonly Action<AcceleratorStream, Index1D, ArrayView<uint>, int, int, ArrayView<int>, int, ArrayView<float>, ArrayView<int>, int> CombineAdd;
     internal readonly Action<AcceleratorStream, Index1D, ArrayView<float>, ArrayView<int>, ArrayView<float>, int> GatherRows;
     internal readonly Action<AcceleratorStream, Index1D, ArrayView<float>, ArrayView<int>, ArrayView<float>, int> ScatterRows;
     internal readonly Action<KernelConfig, ArrayView<float>, ArrayView<int>, int, int> Argmax;
     internal readonly Action<AcceleratorStream, Index1D, ArrayView<float>, ArrayView<int>, int> FlagNonFinite;
     internal readonly Action<AcceleratorStream, Index1D, ArrayView<int>, ArrayView<int>, int> DenseTiles;
-    internal readonly Action<KernelConfig, AttentionArgs, ArrayView<int>, ArrayView<U4>, ArrayView<U4>, ArrayView<U4>, ArrayView<int>, ArrayView<uint>> PrefillAttention;
-    internal readonly Action<KernelConfig, AttentionArgs, ArrayView<int>, ArrayView<ushort>, ArrayView<U4>, ArrayView<uint>, ArrayView<int>, ArrayView<float>> DecodePartial;
-    internal readonly Action<AcceleratorStream, Index1D, AttentionArgs, ArrayView<int>, ArrayView<float>, ArrayView<ushort>> DecodeCombine;
+    internal readonly Action<KernelConfig, AttentionArgs, ArrayView<int>, ArrayView<U4>, ArrayView<U4>, ArrayView<U4>, ArrayView<int>, ArrayView<uint>, ArrayView<float>> Attention;
+    internal readonly Action<AcceleratorStream, Index1D, AttentionArgs, ArrayView<int>, ArrayView<float>, ArrayView<ushort>> AttentionCombine;
 
     /// <summary>Compiles every kernel for the accelerator of <paramref name="moe"/>.</summary>
     public CudaModelKernels(CudaMoeKernels moe)
@@ -38,14 +37,13 @@ public sealed class CudaModelKernels
         RmsNorm = a.LoadStreamKernel<ArrayView<float>, ArrayView<int>, int, ArrayView<float>, ArrayView<uint>, int>(ModelKernels.RmsNorm);
         RopeWriteKv = a.LoadAutoGroupedKernel<Index1D, ArrayView<float>, ArrayView<int>, ArrayView<int>, ArrayView<int>, ArrayView<float>, ArrayView<float>,
             ArrayView<ushort>, ArrayView<ushort>, ArrayView<ushort>, int, int, int>(ModelKernels.RopeWriteKv);
-        CombineAdd = a.LoadAutoGroupedKernel<Index1D, ArrayView<uint>, int, int, ArrayView<int>, int, ArrayView<float>>(ModelKernels.CombineAdd);
+        CombineAdd = a.LoadAutoGroupedKernel<Index1D, ArrayView<uint>, int, int, ArrayView<int>, int, ArrayView<float>, ArrayView<int>, int>(ModelKernels.CombineAdd);
         GatherRows = a.LoadAutoGroupedKernel<Index1D, ArrayView<float>, ArrayView<int>, ArrayView<float>, int>(ModelKernels.GatherRows);
         ScatterRows = a.LoadAutoGroupedKernel<Index1D, ArrayView<float>, ArrayView<int>, ArrayView<float>, int>(ModelKernels.ScatterRows);
         Argmax = a.LoadStreamKernel<ArrayView<float>, ArrayView<int>, int, int>(ModelKernels.Argmax);
         FlagNonFinite = a.LoadAutoGroupedKernel<Index1D, ArrayView<float>, ArrayView<int>, int>(ModelKernels.FlagNonFinite);
         DenseTiles = a.LoadAutoGroupedKernel<Index1D, ArrayView<int>, ArrayView<int>, int>(ModelKernels.DenseTiles);
-        PrefillAttention = a.LoadStreamKernel<AttentionArgs, ArrayView<int>, ArrayView<U4>, ArrayView<U4>, ArrayView<U4>, ArrayView<int>, ArrayView<uint>>(PrefillAttentionKernel.Kernel);
-        DecodePartial = a.LoadStreamKernel<AttentionArgs, ArrayView<int>, ArrayView<ushort>, ArrayView<U4>, ArrayView<uint>, ArrayView<int>, ArrayView<float>>(DecodeAttentionKernel.Partial);
-        DecodeCombine = a.LoadAutoGroupedKernel<Index1D, AttentionArgs, ArrayView<int>, ArrayView<float>, ArrayView<ushort>>(DecodeAttentionKernel.Combine);
+        Attention = a.LoadStreamKernel<AttentionArgs, ArrayView<int>, ArrayView<U4>, ArrayView<U4>, ArrayView<U4>, ArrayView<int>, ArrayView<uint>, ArrayView<float>>(AttentionKernel.Kernel);
+        AttentionCombine = a.LoadAutoGroupedKernel<Index1D, AttentionArgs, ArrayView<int>, ArrayView<float>, ArrayView<ushort>>(AttentionKernel.Combine);
     }
 }

@@ -124,8 +124,9 @@ public sealed class CudaMoeLayer
         return splits;
     }
 
-    /// <summary>Queues routing and sorting for the first <paramref name="tokens"/> rows of <c>ws.X</c>.</summary>
-    public void Route(MoeLayerWeights w, MoeWorkspace ws, int tokens)
+    /// <summary>Queues routing and sorting for the first <paramref name="tokens"/> rows of <c>ws.X</c>; <paramref name="mark"/> (a profiler's)
+    /// is called after each step.</summary>
+    public void Route(MoeLayerWeights w, MoeWorkspace ws, int tokens, Action<string>? mark = null)
     {
         var sh = Shape;
         var args = new GemmArgs
@@ -136,12 +137,18 @@ public sealed class CudaMoeLayer
         int splits = RouterSplits(tokens);
         args.KSplits = splits;
         Gemm((tokens + GroupedGemmKernel.TileRows - 1) / GroupedGemmKernel.TileRows, sh.Experts / GroupedGemmKernel.TileCols * splits, args, ws, Words(ws.X), Words(w.Router));
+        mark?.Invoke("router-gemm");
         _k.TopK(new KernelConfig((tokens + 3) / 4, 128), ws.Logits.View, tokens, sh.Experts, sh.TopK, splits, ws.TopIds.View, ws.TopWeights.View);
+        mark?.Invoke("top-k");
         int slots = tokens * sh.TopK;
         _k.Sort(new KernelConfig(1, RoutingKernels.SortThreads), ws.TopIds.View, slots, sh.Experts, TileRowsFor(tokens),
             ws.Counts.View, ws.Offsets.View, ws.Cursors.View, ws.TileInfo.View, ws.TileCount.View, ws.SortedSlot.View, ws.SlotPosition.View);
+        mark?.Invoke("sort");
         if (slots > RoutingKernels.SortInBlockMaxSlots)
+        {
             _k.Scatter(_k.Accelerator.DefaultStream, slots, ws.TopIds.View, ws.Cursors.View, ws.SortedSlot.View, ws.SlotPosition.View);
+            mark?.Invoke("scatter");
+        }
     }
 
     /// <summary>Queues the expert GEMMs and the combine for a routed batch of <paramref name="tokens"/> tokens.</summary>
@@ -153,7 +160,7 @@ public sealed class CudaMoeLayer
 
     /// <summary>Queues gate/up (with SiLU·mul) and down (with the routing weight) for a routed batch; the weighted per-slot
     /// rows land in <see cref="PerSlotPairs"/>.</summary>
-    public void ExpertGemms(MoeLayerWeights w, MoeWorkspace ws, int tokens)
+    public void ExpertGemms(MoeLayerWeights w, MoeWorkspace ws, int tokens, Action<string>? mark = null)
     {
         var sh = Shape;
         int maxTiles = sh.MaxTiles(tokens, TileRowsFor(tokens));
@@ -163,12 +170,14 @@ public sealed class CudaMoeLayer
             K = sh.Hidden, NOut = sh.Ffn, Tokens = tokens, TopK = sh.TopK, KSplits = 1,
         };
         Gemm(maxTiles, sh.Ffn / (GroupedGemmKernel.TileCols / 2), gateUp, ws, Words(ws.X), Words(w.GateUp));
+        mark?.Invoke("gate-up");
         var down = new GemmArgs
         {
             Mode = (int)GemmMode.Down, ABase = Address(ws.Hidden), BBase = Address(w.Down), BExpertStrideBytes = (long)sh.Hidden * sh.Ffn * 2,
             K = sh.Ffn, NOut = sh.Hidden, Tokens = tokens, TopK = sh.TopK, KSplits = 1,
         };
         Gemm(maxTiles, sh.Hidden / GroupedGemmKernel.TileCols, down, ws, Words(ws.Hidden), Words(w.Down));
+        mark?.Invoke("down");
     }
 
     /// <summary>

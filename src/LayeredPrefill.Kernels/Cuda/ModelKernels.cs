@@ -130,8 +130,10 @@ public static class ModelKernels
         return (ushort)((bits + 0x7FFFu + ((bits >> 16) & 1u)) >> 16);
     }
 
-    /// <summary>hidden[rowMap[t], h..h+1] += Σ over the token's slots of the weighted expert outputs (bf16 pairs), in slot order.</summary>
-    public static void CombineAdd(Index1D i, ArrayView<uint> perSlotPairs, int hidden, int topK, ArrayView<int> rowMap, int useMap, ArrayView<float> output)
+    /// <summary>hidden[rowMap[t], h..h+1] += Σ over the token's slots of the weighted expert outputs (bf16 pairs), in slot order;
+    /// sets flags[flagSlot] when a result is not finite (the layer's output check, fused here to save a pass over the rows).</summary>
+    public static void CombineAdd(Index1D i, ArrayView<uint> perSlotPairs, int hidden, int topK, ArrayView<int> rowMap, int useMap, ArrayView<float> output,
+        ArrayView<int> flags, int flagSlot)
     {
         int half = hidden / 2;
         long t = i / half, h = i - t * half;
@@ -145,8 +147,10 @@ public static class ModelKernels
         }
         long row = useMap != 0 ? rowMap[(int)t] : t;
         long o = row * hidden + 2 * h;
-        output[o] += lo;
-        output[o + 1] += hi;
+        float a = output[o] + lo, b = output[o + 1] + hi;
+        output[o] = a;
+        output[o + 1] = b;
+        if (float.IsNaN(a) || float.IsInfinity(a) || float.IsNaN(b) || float.IsInfinity(b)) flags[flagSlot] = 1;
     }
 
     /// <summary>dst[r] = src[rowMap[r]] (f32 rows of <paramref name="width"/>); one index per element.</summary>

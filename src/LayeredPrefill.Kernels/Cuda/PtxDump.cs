@@ -33,9 +33,8 @@ public static class PtxDump
         Add("sort", (Action<ArrayView<int>, int, int, int, ArrayView<int>, ArrayView<int>, ArrayView<int>, ArrayView<int>, ArrayView<int>, ArrayView<int>, ArrayView<int>>)RoutingKernels.Sort, true);
         Add("scatter", (Action<Index1D, ArrayView<int>, ArrayView<int>, ArrayView<int>, ArrayView<int>>)RoutingKernels.Scatter, false);
         Add("combine", (Action<Index1D, ArrayView<uint>, int, int, ArrayView<float>>)RoutingKernels.Combine, false);
-        Add("prefill_attention", (Action<AttentionArgs, ArrayView<int>, ArrayView<U4>, ArrayView<U4>, ArrayView<U4>, ArrayView<int>, ArrayView<uint>>)PrefillAttentionKernel.Kernel, true);
-        Add("decode_attention", (Action<AttentionArgs, ArrayView<int>, ArrayView<ushort>, ArrayView<U4>, ArrayView<uint>, ArrayView<int>, ArrayView<float>>)DecodeAttentionKernel.Partial, true);
-        Add("decode_combine", (Action<Index1D, AttentionArgs, ArrayView<int>, ArrayView<float>, ArrayView<ushort>>)DecodeAttentionKernel.Combine, false);
+        Add("attention", (Action<AttentionArgs, ArrayView<int>, ArrayView<U4>, ArrayView<U4>, ArrayView<U4>, ArrayView<int>, ArrayView<uint>, ArrayView<float>>)AttentionKernel.Kernel, true);
+        Add("attention_combine", (Action<Index1D, AttentionArgs, ArrayView<int>, ArrayView<float>, ArrayView<ushort>>)AttentionKernel.Combine, false);
         Add("rmsnorm", (Action<ArrayView<float>, ArrayView<int>, int, ArrayView<float>, ArrayView<uint>, int>)ModelKernels.RmsNorm, true);
         Add("rope_write_kv", (Action<Index1D, ArrayView<float>, ArrayView<int>, ArrayView<int>, ArrayView<int>, ArrayView<float>, ArrayView<float>,
             ArrayView<ushort>, ArrayView<ushort>, ArrayView<ushort>, int, int, int>)ModelKernels.RopeWriteKv, false);

@@ -16,16 +16,20 @@ public struct AttentionArgs
 }
 
 /// <summary>
-/// Causal attention of prefill rows over the paged bf16 KV cache on tensor cores (FlashAttention-2's scheme with
-/// mma.sync m16n8k16): each 128-thread block takes one tile of up to 16 consecutive positions of one request and four
-/// query heads of one KV head, one warp per head; K and V of 32 positions at a time stage through two shared-memory
-/// buffers (the next tile is loaded into registers while the current one is computed), scores and the running softmax
-/// stay in registers, and P·V reuses the score fragments as the A operand.
-/// A row's result does not depend on the other rows of its tile: KV tiles start at absolute positions 0, 32, … and a tile
+/// Causal attention over the paged bf16 KV cache on tensor cores (FlashAttention-2's scheme with mma.sync m16n8k16), for
+/// prefill slices and decode rows alike: each 128-thread block takes one tile of up to 16 consecutive positions of one
+/// request and four query heads of one KV head, one warp per head; K and V of 32 positions at a time stage through two
+/// shared-memory buffers (the next KV tile is loaded into registers while the current one is computed), scores and the
+/// running softmax stay in registers, and P·V reuses the score fragments as the A operand.
+/// A prefill tile reads KV tiles 0 .. its last position and writes normalised bf16 rows. A decode row (one position) is cut
+/// into splits of <see cref="SplitTokens"/> positions, each a tile of its own that writes its unnormalised output, maximum
+/// and sum, and <see cref="Combine"/> merges a row's splits in order (flash-decoding): a long context then fills the GPU
+/// even when few rows decode, and decode is memory-bound, so the 15 idle rows of its tile cost nothing that matters.
+/// A row's result does not depend on the other rows of its batch: KV tiles start at absolute positions 0, 32, … and a tile
 /// past a row's position is fully masked (its exponentials are exactly 0 and the rescale exactly 1), so a prompt split
-/// into any chunks gets bit-identical attention — the schedule-invariance the engine promises.
+/// into any chunks gets bit-identical attention, and a decode row's splits depend only on its own context.
 /// </summary>
-public static class PrefillAttentionKernel
+public static class AttentionKernel
 {
     /// <summary>Threads per block: four warps, one query head each.</summary>
     public const int Threads = 128;
@@ -35,8 +39,16 @@ public static class PrefillAttentionKernel
     public const int KvTile = 32;
     /// <summary>Largest head size (the shared layout is sized for it).</summary>
     public const int MaxHeadDim = 128;
-    /// <summary>Ints per entry of the tile list: first row, rows, block-table offset, position of the first row.</summary>
-    public const int TileInts = 4;
+    /// <summary>Ints per entry of the tile list: first row, rows, block-table offset, position of the first row, first and
+    /// one-past-last KV tile, and the decode split's partial index (-1 for a prefill tile).</summary>
+    public const int TileInts = 7;
+    /// <summary>Context positions per decode split (a multiple of <see cref="KvTile"/>).</summary>
+    public const int SplitTokens = 256;
+    /// <summary>Ints per decode row for <see cref="Combine"/>: row, first partial, partials.</summary>
+    public const int RowInts = 3;
+
+    /// <summary>Floats per (partial, query head): the head's unnormalised output, then its maximum (log2 domain) and sum.</summary>
+    public static int PartialStride(int headDim) => headDim + 2;
 
     private const int MaxRowBytes = MaxHeadDim * 2;
     private const int QBytes = 4 * TileRows * MaxRowBytes;        // 16 KB: four heads × 16 rows
@@ -51,11 +63,13 @@ public static class PrefillAttentionKernel
         ArrayView<U4> keys,        // bf16 cache [block][kv head][16][HeadDim] as chunks
         ArrayView<U4> values,
         ArrayView<int> blockTable,
-        ArrayView<uint> output)    // bf16 pairs [rows, QueryHeads·HeadDim / 2]
+        ArrayView<uint> output,    // bf16 pairs [rows, QueryHeads·HeadDim / 2]
+        ArrayView<float> partial)  // decode splits: [partials, QueryHeads, PartialStride]
     {
         int tile = Grid.IdxX, quad = Grid.IdxY, tid = Group.IdxX;
         int rowStart = tiles[tile * TileInts], rows = tiles[tile * TileInts + 1];
         int tableOffset = tiles[tile * TileInts + 2], pos0 = tiles[tile * TileInts + 3];
+        int firstKvTile = tiles[tile * TileInts + 4], endKvTile = tiles[tile * TileInts + 5], split = tiles[tile * TileInts + 6];
         int d = args.HeadDim, chunks = d / 8, rowBytes = d * 2;
         int group = args.QueryHeads / args.KvHeads;
         int warp = tid >> 5, lane = tid & 31, g = lane >> 2, tig = lane & 3;
@@ -81,19 +95,19 @@ public static class PrefillAttentionKernel
         int cc = tid % chunks, row0 = tid / chunks, rowStride = Threads / chunks;
         bool two = rowStride * 2 < KvTile;   // four positions per thread (d = 128) rather than two
         int kvEnd = pos0 + rows;
-        int kvTiles = (kvEnd + KvTile - 1) / KvTile;
         long pageChunks = (long)IterationBatch.BlockTokens * chunks;
         long headPage = args.KvHeads * pageChunks;
         U4 k0 = default, k1 = default, k2 = default, k3 = default, v0 = default, v1 = default, v2 = default, v3 = default;
-        LoadKv(keys, values, blockTable, tableOffset, kvEnd, row0, headPage, kvh * pageChunks, chunks, cc, ref k0, ref v0);
-        LoadKv(keys, values, blockTable, tableOffset, kvEnd, row0 + rowStride, headPage, kvh * pageChunks, chunks, cc, ref k1, ref v1);
+        int p0 = firstKvTile * KvTile + row0;
+        LoadKv(keys, values, blockTable, tableOffset, kvEnd, p0, headPage, kvh * pageChunks, chunks, cc, ref k0, ref v0);
+        LoadKv(keys, values, blockTable, tableOffset, kvEnd, p0 + rowStride, headPage, kvh * pageChunks, chunks, cc, ref k1, ref v1);
         if (two)
         {
-            LoadKv(keys, values, blockTable, tableOffset, kvEnd, row0 + 2 * rowStride, headPage, kvh * pageChunks, chunks, cc, ref k2, ref v2);
-            LoadKv(keys, values, blockTable, tableOffset, kvEnd, row0 + 3 * rowStride, headPage, kvh * pageChunks, chunks, cc, ref k3, ref v3);
+            LoadKv(keys, values, blockTable, tableOffset, kvEnd, p0 + 2 * rowStride, headPage, kvh * pageChunks, chunks, cc, ref k2, ref v2);
+            LoadKv(keys, values, blockTable, tableOffset, kvEnd, p0 + 3 * rowStride, headPage, kvh * pageChunks, chunks, cc, ref k3, ref v3);
         }
         int swz = cc ^ (row0 & 7);   // every row this thread copies is ≡ row0 (mod 8)
-        PutKv(s4, 0, row0, rowStride, rowBytes, swz, two, k0, k1, k2, k3, v0, v1, v2, v3);
+        PutKv(s4, (firstKvTile & 1) * (StageBytes / 16), row0, rowStride, rowBytes, swz, two, k0, k1, k2, k3, v0, v1, v2, v3);
         Group.Barrier();
 
         Acc4 o0 = default, o1 = default, o2 = default, o3 = default, o4 = default, o5 = default, o6 = default, o7 = default;
@@ -107,9 +121,9 @@ public static class PrefillAttentionKernel
         int kRow = (mi >> 1) * 8 + r8, vRow = (mi & 1) * 8 + r8;
         int posA = pos0 + g, posB = posA + 8;
 
-        for (int j = 0; j < kvTiles; j++)
+        for (int j = firstKvTile; j < endKvTile; j++)
         {
-            bool more = j + 1 < kvTiles;
+            bool more = j + 1 < endKvTile;
             if (more)
             {
                 int p = (j + 1) * KvTile + row0;
@@ -148,7 +162,8 @@ public static class PrefillAttentionKernel
             float tB = Max4(Max2(s0.C2, s0.C3), Max2(s1.C2, s1.C3), Max2(s2.C2, s2.C3), Max2(s3.C2, s3.C3));
             tA = Max2(tA, Warp.ShuffleXor(tA, 1)); tA = Max2(tA, Warp.ShuffleXor(tA, 2));
             tB = Max2(tB, Warp.ShuffleXor(tB, 1)); tB = Max2(tB, Warp.ShuffleXor(tB, 2));
-            // Tile 0 holds position 0, which every row attends to, so the running maxima are finite from the first tile on.
+            // The first KV tile holds a position every row of the tile attends to (position 0, or a decode split's first, which
+            // is at most the row's position), so the running maxima are finite from the first tile on.
             float nA = Max2(mA, tA), nB = Max2(mB, tB);
             float alphaA = Ptx.Exp2(mA - nA), alphaB = Ptx.Exp2(mB - nB);
             mA = nA; mB = nB;
@@ -172,12 +187,68 @@ public static class PrefillAttentionKernel
 
         lA += Warp.ShuffleXor(lA, 1); lA += Warp.ShuffleXor(lA, 2);
         lB += Warp.ShuffleXor(lB, 1); lB += Warp.ShuffleXor(lB, 2);
+        if (split >= 0)
+        {
+            // A decode split: its one row's unnormalised output, maximum and sum, for Combine.
+            if (g != 0) return;
+            int stride = PartialStride(d);
+            long pb = ((long)split * args.QueryHeads + head) * stride + 2 * tig;
+            Partial8(partial, pb, ref o0, ref o1, ref o2, ref o3, ref o4, ref o5, ref o6, ref o7, 0);
+            if (wide) Partial8(partial, pb, ref o8, ref o9, ref o10, ref o11, ref o12, ref o13, ref o14, ref o15, 8);
+            if (tig == 0)
+            {
+                partial[pb + d] = mA;
+                partial[pb + d + 1] = lA;
+            }
+            return;
+        }
         float invA = 1f / lA, invB = 1f / lB;
         long pairsPerRow = (long)args.QueryHeads * d / 2;
         long outA = (rowStart + g) * pairsPerRow + (head * d + 2 * tig) / 2, outB = outA + 8 * pairsPerRow;
         bool rowA = g < rows, rowB = g + 8 < rows;
         Store(output, outA, outB, rowA, rowB, invA, invB, ref o0, ref o1, ref o2, ref o3, ref o4, ref o5, ref o6, ref o7, 0);
         if (wide) Store(output, outA, outB, rowA, rowB, invA, invB, ref o8, ref o9, ref o10, ref o11, ref o12, ref o13, ref o14, ref o15, 8);
+    }
+
+    private static void Partial8(ArrayView<float> partial, long pb,
+        ref Acc4 o0, ref Acc4 o1, ref Acc4 o2, ref Acc4 o3, ref Acc4 o4, ref Acc4 o5, ref Acc4 o6, ref Acc4 o7, int firstTile)
+    {
+        Partial1(partial, pb, ref o0, firstTile); Partial1(partial, pb, ref o1, firstTile + 1);
+        Partial1(partial, pb, ref o2, firstTile + 2); Partial1(partial, pb, ref o3, firstTile + 3);
+        Partial1(partial, pb, ref o4, firstTile + 4); Partial1(partial, pb, ref o5, firstTile + 5);
+        Partial1(partial, pb, ref o6, firstTile + 6); Partial1(partial, pb, ref o7, firstTile + 7);
+    }
+
+    // n-tile n holds this lane's columns 8n + 2·tig and 8n + 2·tig + 1 of row g (C0, C1).
+    private static void Partial1(ArrayView<float> partial, long pb, ref Acc4 o, int n)
+    {
+        partial[pb + 8 * n] = o.C0;
+        partial[pb + 8 * n + 1] = o.C1;
+    }
+
+    /// <summary>
+    /// One index per (decode row, query head, column): merges the row's splits in order, out = Σ 2^(m_s − m)·o_s / Σ 2^(m_s − m)·l_s,
+    /// into the bf16 attention rows.
+    /// </summary>
+    public static void Combine(Index1D i, AttentionArgs args, ArrayView<int> decodeRows, ArrayView<float> partial, ArrayView<ushort> output)
+    {
+        int d = args.HeadDim, width = args.QueryHeads * d;
+        int dr = i / width, rest = i - dr * width, h = rest / d, c = rest - h * d;
+        int row = decodeRows[dr * RowInts], first = decodeRows[dr * RowInts + 1], count = decodeRows[dr * RowInts + 2];
+        int stride = PartialStride(d);
+        float m = float.NegativeInfinity;
+        for (int s = 0; s < count; s++)
+            m = IntrinsicMath.Max(m, partial[((long)(first + s) * args.QueryHeads + h) * stride + d]);
+        float num = 0f, den = 0f;
+        for (int s = 0; s < count; s++)
+        {
+            long b = ((long)(first + s) * args.QueryHeads + h) * stride;
+            float w = Ptx.Exp2(partial[b + d] - m);
+            num += w * partial[b + c];
+            den += w * partial[b + d + 1];
+        }
+        uint bits = Interop.FloatAsInt(num / den);
+        output[(long)row * width + h * d + c] = (ushort)((bits + 0x7FFFu + ((bits >> 16) & 1u)) >> 16);
     }
 
     // Position p's chunk cc of K and V for this block's KV head, or zeros past the cache's end (those positions are masked).
