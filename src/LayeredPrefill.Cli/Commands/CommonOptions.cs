@@ -15,6 +15,7 @@ internal sealed class CommonOptions
     public Option<double?> Rate { get; } = new("--rate") { Description = "Poisson arrival rate, req/s (omit to use the trace's timestamps; 1.5 for traces without)." };
     public Option<double> TimeScale { get; } = new("--time-scale") { Description = "Speed-up factor applied to trace timestamps.", DefaultValueFactory = _ => 1.0 };
     public Option<int?> PromptTokens { get; } = new("--prompt-tokens") { Description = "Synthetic workload: every request has this many prompt tokens (replaces the trace)." };
+    public Option<int?> JoinDecodes { get; } = new("--join-decodes") { Description = "Synthetic workload: one --prompt-tokens prompt arriving while this many short requests decode (0 = the prompt alone)." };
     public Option<int> OutputTokens { get; } = new("--output-tokens") { Description = "Synthetic workload: output tokens per request.", DefaultValueFactory = _ => 1 };
     public Option<int> ChunkBudget { get; } = new("--chunk-budget") { Description = "Chunked prefill token budget per iteration.", DefaultValueFactory = _ => 512 };
     public Option<string> LayerGroups { get; } = new("--layer-groups") { Description = "Layered prefill groups: a number, or 'adaptive'.", DefaultValueFactory = _ => "adaptive" };
@@ -44,7 +45,7 @@ internal sealed class CommonOptions
 
     private IEnumerable<Option> All() =>
     [
-        Model, ModelConfig, Layers, Trace, TraceFile, Requests, Rate, TimeScale, PromptTokens, OutputTokens, ChunkBudget, LayerGroups,
+        Model, ModelConfig, Layers, Trace, TraceFile, Requests, Rate, TimeScale, PromptTokens, OutputTokens, JoinDecodes, ChunkBudget, LayerGroups,
         LayeredBudget, Device, Tp, SloTtftMs, SloItlMs, Seed, Output, MaxSeqs, GpuMemoryUtilization, Routing, ZipfSkew, Timelines, IterationLog,
         Executor, Backend, KvBlocks, RecordTokens,
     ];

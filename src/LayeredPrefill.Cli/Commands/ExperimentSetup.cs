@@ -34,6 +34,12 @@ internal static class ExperimentSetup
         if (rate is { } r && (!(r > 0) || !double.IsFinite(r))) throw new UserInputException($"--rate must be > 0 (got {r})");
         int seed = p.GetValue(o.Seed);
 
+        if (p.GetValue(o.JoinDecodes) is { } decoders)
+        {
+            if (p.GetValue(o.PromptTokens) is not { } joining) throw new UserInputException("--join-decodes needs --prompt-tokens (the joining prompt)");
+            var join = JoinWorkload.Build(decoders, joining, p.GetValue(o.OutputTokens), model.MaxModelLengthTokens);
+            return (join, join.Name);
+        }
         if (p.GetValue(o.PromptTokens) is { } prompt)
         {
             int output = p.GetValue(o.OutputTokens);

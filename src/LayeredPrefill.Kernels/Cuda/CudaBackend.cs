@@ -43,7 +43,8 @@ public sealed class CudaBackend : IMoeBackend
     private readonly Dictionary<(int Request, int Start), MemoryBuffer1D<float, Stride1D.Dense>> _hidden = [];
     private readonly Dictionary<long, Stack<MemoryBuffer1D<float, Stride1D.Dense>>> _hiddenPool = [];
     private readonly EventClock _clock;
-    private readonly OpProfile? _ops;
+    private readonly OpProfile _profile;
+    private OpProfile? _ops;
     private readonly NvmlEnergy? _nvml;
     private readonly AttentionArgs _attention;
     private readonly int _qkvWidth, _queryWidth, _maxTokens, _splitTokens;
@@ -131,7 +132,8 @@ public sealed class CudaBackend : IMoeBackend
                 ScaleLog2 = (float)(1.0 / Math.Sqrt(model.HeadDim) / Math.Log(2.0)),
             };
             _clock = new EventClock((CudaStream)acc.DefaultStream, 3 * model.Layers + 2);
-            if (options.ProfileOps) _ops = new OpProfile(new EventClock((CudaStream)acc.DefaultStream, OpProfile.OpsPerLayer * model.Layers + 16));
+            _profile = new OpProfile(new EventClock((CudaStream)acc.DefaultStream, OpProfile.OpsPerLayer * model.Layers + 16));
+            if (options.ProfileOps) _ops = _profile;
             _nvml = NvmlEnergy.TryOpen(0, out _);
             acc.Synchronize();
             _lastMillijoules = _nvml?.Millijoules() ?? 0;
@@ -230,11 +232,18 @@ public sealed class CudaBackend : IMoeBackend
         return step;
     }
 
-    /// <summary>GPU seconds per op summed over every <see cref="Run"/> so far (only with <see cref="EngineOptions.ProfileOps"/>).</summary>
+    /// <summary>GPU seconds per op summed over every profiled <see cref="Run"/> since the last reset (null while not profiling).</summary>
     public IReadOnlyDictionary<string, (double Seconds, int Calls)>? OpSeconds => _ops?.Totals;
 
     /// <summary>Forgets the op totals.</summary>
-    public void ResetOpSeconds() => _ops?.Reset();
+    public void ResetOpSeconds() => _profile.Reset();
+
+    /// <summary>Whether each run records an event after every op (a little host time per op; for finding where time goes).</summary>
+    public bool ProfileOps
+    {
+        get => _ops is not null;
+        set => _ops = value ? _profile : null;
+    }
 
     /// <summary>Where the last <see cref="Run"/>'s time went.</summary>
     public CudaIterationTimes? LastTimes { get; private set; }
@@ -387,7 +396,7 @@ public sealed class CudaBackend : IMoeBackend
         _cos.Dispose();
         _sin.Dispose();
         _clock.Dispose();
-        _ops?.Dispose();
+        _profile.Dispose();
         _nvml?.Dispose();
         _session.Dispose();
     }

@@ -14,18 +14,18 @@ public static class IterationScenarios
     /// <summary>Request ids of scenario prompts start here, above any decode id.</summary>
     public const int PromptRequestId = 1_000_000;
 
-    /// <summary>Prefills <paramref name="count"/> requests of <paramref name="contextTokens"/> tokens (ids from 0), in batches of at most
+    /// <summary>Prefills <paramref name="count"/> requests of <paramref name="contextTokens"/> tokens (ids from <paramref name="firstId"/>), in batches of at most
     /// <paramref name="maxBatchTokens"/>, and returns the decode entries that continue them.</summary>
-    public static DecodeEntry[] PrepareDecodes(KernelExecutor executor, int count, int contextTokens, int maxBatchTokens)
+    public static DecodeEntry[] PrepareDecodes(KernelExecutor executor, int count, int contextTokens, int maxBatchTokens, int firstId = 0)
     {
         int layers = executor.Engine.Model.Layers, perBatch = Math.Max(1, maxBatchTokens / Math.Max(1, contextTokens));
         var all = LayerRange.All(layers);
         for (int first = 0, index = 0; first < count; first += perBatch, index++)
         {
-            var prefills = Enumerable.Range(first, Math.Min(perBatch, count - first)).Select(r => new PrefillEntry(r, 0, contextTokens, all, true)).ToArray();
+            var prefills = Enumerable.Range(firstId + first, Math.Min(perBatch, count - first)).Select(r => new PrefillEntry(r, 0, contextTokens, all, true)).ToArray();
             executor.Execute(new IterationPlan(index, layers, [], prefills, []));
         }
-        return Enumerable.Range(0, count).Select(r => new DecodeEntry(r, contextTokens)).ToArray();
+        return Enumerable.Range(firstId, count).Select(r => new DecodeEntry(r, contextTokens)).ToArray();
     }
 
     /// <summary>One decode step of <paramref name="decodes"/>.</summary>
