@@ -17,7 +17,7 @@ internal static class SelfTestCommand
             string name = parse.GetValue(backend)!;
             var probe = BackendRegistry.RequireUsable(name);
             Console.WriteLine($"selftest on {name} ({probe.Device}), seed {parse.GetValue(seed)}");
-            var rows = SelfTest.Run(name, parse.GetValue(seed));
+            var rows = BackendSelfTest.Run(name, parse.GetValue(seed));
             int width = rows.Max(r => r.Check.Length);
             foreach (var r in rows)
                 Console.WriteLine($"{(r.Passed ? "PASS" : "FAIL")}  {r.Check.PadRight(width)}  {r.Detail}");

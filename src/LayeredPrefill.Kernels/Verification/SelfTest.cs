@@ -6,15 +6,14 @@ namespace LayeredPrefill.Kernels.Verification;
 /// <summary>One line of the self-test table.</summary>
 public sealed record SelfTestRow(string Check, bool Passed, string Detail);
 
-/// <summary>Kernel-vs-float64 checks, schedule invariance and agreement with simd, for one backend.</summary>
+/// <summary>Kernel-vs-float64 checks, schedule invariance and agreement with simd, for one host-weight backend (simd, ILGPU).</summary>
 public static class SelfTest
 {
     /// <summary>Runs everything on <paramref name="backend"/>; the CPU accelerator gets the micro shape and fewer schedules.</summary>
     public static IReadOnlyList<SelfTestRow> Run(string backend, int seed)
     {
+        if (backend == BackendRegistry.Cuda) throw new ArgumentException("the CUDA backend has its own self-test (BackendSelfTest runs it)", nameof(backend));
         BackendRegistry.RequireUsable(backend);
-        // The CUDA backend is a different engine (bf16 on tensor cores, weights drawn on the GPU), with its own checks.
-        if (backend == BackendRegistry.Cuda) return Cuda.CudaSelfTest.Run(seed);
         var rows = new List<SelfTestRow>();
         using (IKernelProbe probe = backend == "simd" ? new SimdProbe() : new IlgpuProbe(backend))
             foreach (var r in KernelChecks.Run(probe, new Random(seed)))

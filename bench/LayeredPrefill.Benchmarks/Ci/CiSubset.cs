@@ -1,17 +1,23 @@
+using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Engines;
 using BenchmarkDotNet.Filters;
 using BenchmarkDotNet.Jobs;
 using BenchmarkDotNet.Running;
 using BenchmarkDotNet.Toolchains.InProcess.Emit;
+using LayeredPrefill.Benchmarks.Config;
 
-namespace LayeredPrefill.Benchmarks.Config;
+namespace LayeredPrefill.Benchmarks.Ci;
 
 /// <summary>
 /// The CI subset (<c>--ci</c>): a few cases of every class, measured with a short job, small enough
 /// to run in a few minutes on 2 cores yet with enough iterations for the gate's Mann–Whitney test.
 /// </summary>
+/// <remarks>Apart from <see cref="RecommendedConfig"/> because it names the suites, which use the config's categories.</remarks>
 public static class CiSubset
 {
+    /// <summary><paramref name="config"/> with the CI jobs and the CI filter.</summary>
+    public static ManualConfig AddTo(ManualConfig config) => config.AddJob(Job, WallClockJob).AddFilter(Filter);
+
     /// <summary>
     /// The CI job: two warm-ups and fifteen measured iterations of one invocation each (the cases are
     /// macro benchmarks), in process (building BenchmarkDotNet's per-job project takes minutes on a
