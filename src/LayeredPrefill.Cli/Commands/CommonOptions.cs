@@ -1,5 +1,5 @@
 using System.CommandLine;
-using System.Globalization;
+using LayeredPrefill.Scheduling;
 
 namespace LayeredPrefill.Cli.Commands;
 
@@ -16,16 +16,16 @@ internal sealed class CommonOptions
     public Option<double> TimeScale { get; } = new("--time-scale") { Description = "Speed-up factor applied to trace timestamps.", DefaultValueFactory = _ => 1.0 };
     public Option<int?> PromptTokens { get; } = new("--prompt-tokens") { Description = "Synthetic workload: every request has this many prompt tokens (replaces the trace)." };
     public Option<int> OutputTokens { get; } = new("--output-tokens") { Description = "Synthetic workload: output tokens per request.", DefaultValueFactory = _ => 1 };
-    public Option<int> ChunkBudget { get; } = new("--chunk-budget") { Description = "Chunked prefill token budget per iteration.", DefaultValueFactory = _ => 512 };
-    public Option<string> LayerGroups { get; } = new("--layer-groups") { Description = "Layered prefill groups: a number, or 'adaptive'.", DefaultValueFactory = _ => "adaptive" };
-    public Option<int> LayeredBudget { get; } = new("--layered-budget") { Description = "Layered prefill prompt-token budget per batch.", DefaultValueFactory = _ => 8192 };
+    public Option<int> ChunkBudget { get; } = new("--chunk-budget") { Description = "Chunked prefill token budget per iteration (of `chunked`; `chunked-B` names its own).", DefaultValueFactory = _ => ChunkedPolicy.DefaultBudgetTokens };
+    public Option<string> LayerGroups { get; } = new("--layer-groups") { Description = "Layered prefill groups of `layered`: a number, or 'adaptive' (`layered-gG` names its own).", DefaultValueFactory = _ => LayerGroupChoice.Adaptive.ToString() };
+    public Option<int> LayeredBudget { get; } = new("--layered-budget") { Description = "Layered prefill prompt-token budget per batch (a `-bT` suffix names its own).", DefaultValueFactory = _ => LayeredPolicy.DefaultBudgetTokens };
     public Option<string> Device { get; } = new("--device") { Description = "Device preset (h100-sxm, h200, a100-80g) or a DeviceProfile .json.", DefaultValueFactory = _ => "h100-sxm" };
     public Option<int> Tp { get; } = new("--tp") { Description = "Tensor-parallel degree.", DefaultValueFactory = _ => 2 };
     public Option<double?> SloTtftMs { get; } = new("--slo-ttft-ms") { Description = "TTFT bound (default: the paper's, 10000 for arXiv, 5000 for ShareGPT)." };
     public Option<double?> SloItlMs { get; } = new("--slo-itl-ms") { Description = "Inter-token bound (default: the paper's, 125 for Qwen3, 100 for GPT-OSS)." };
     public Option<int> Seed { get; } = new("--seed") { Description = "Seed for sampling, arrivals and routing.", DefaultValueFactory = _ => 0 };
     public Option<string?> Output { get; } = new("--output") { Description = "Write the JSON result here (atomically)." };
-    public Option<int> MaxSeqs { get; } = new("--max-seqs") { Description = "Running requests at most.", DefaultValueFactory = _ => 256 };
+    public Option<int> MaxSeqs { get; } = new("--max-seqs") { Description = "Running requests at most.", DefaultValueFactory = _ => SchedulerSettings.DefaultMaxSequences };
     public Option<double> GpuMemoryUtilization { get; } = new("--gpu-memory-utilization") { Description = "Fraction of device memory for weights + KV.", DefaultValueFactory = _ => 0.85 };
     public Option<string> Routing { get; } = new("--routing") { Description = "Distinct-expert model: uniform or sampled.", DefaultValueFactory = _ => "uniform" };
     public Option<double> ZipfSkew { get; } = new("--zipf-skew") { Description = "Expert popularity skew for sampled routing (0 = uniform).", DefaultValueFactory = _ => 0.0 };
@@ -49,11 +49,11 @@ internal sealed class CommonOptions
         Executor, Backend, KvBlocks, RecordTokens,
     ];
 
-    /// <summary>Parses --layer-groups: null for adaptive, else a positive count.</summary>
-    public static int? ParseLayerGroups(string text)
+    /// <summary>The policy knobs the command line gives explicitly (null where an option was left at its default).</summary>
+    public PolicyKnobs Knobs(ParseResult p)
     {
-        if (text.Trim().Equals("adaptive", StringComparison.OrdinalIgnoreCase)) return null;
-        if (int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out int g) && g > 0) return g;
-        throw new UserInputException($"--layer-groups: expected a positive number or 'adaptive' (got '{text}')");
+        T? Given<T>(Option<T> option) where T : struct => p.GetResult(option) is { Implicit: false } ? p.GetValue(option) : null;
+        var groups = p.GetResult(LayerGroups) is { Implicit: false } ? Scheduling.LayerGroups.Parse(p.GetValue(LayerGroups)!) : (LayerGroupChoice?)null;
+        return new PolicyKnobs(Given(ChunkBudget), groups, Given(LayeredBudget));
     }
 }

@@ -4,6 +4,7 @@ using LayeredPrefill.Experiments;
 using LayeredPrefill.IO;
 using LayeredPrefill.Metrics;
 using LayeredPrefill.Models;
+using LayeredPrefill.Scheduling;
 using LayeredPrefill.Workloads;
 
 namespace LayeredPrefill.Cli.Commands;
@@ -62,7 +63,7 @@ internal static class ExperimentSetup
     }
 
     /// <summary>Validated specs for each policy, sharing one model, device and workload, and the executor that prices them.</summary>
-    public static (IReadOnlyList<ExperimentSpec> Specs, ExecutorChoice Executor) Resolve(CommonOptions o, ParseResult p, IReadOnlyList<PolicySpec> policies, Action<string> warn)
+    public static (IReadOnlyList<ExperimentSpec> Specs, ExecutorChoice Executor) Resolve(CommonOptions o, ParseResult p, IReadOnlyList<SchedulingPolicy> policies, Action<string> warn)
     {
         var model = ResolveModel(o, p);
         var device = DeviceCatalog.Resolve(p.GetValue(o.Device)!);
@@ -81,15 +82,8 @@ internal static class ExperimentSetup
         return (specs, executor);
     }
 
-    public static IReadOnlyList<PolicySpec> Policies(CommonOptions o, ParseResult p, string policiesText) =>
-        PolicySpec.ParseList(policiesText, ValidChunkBudget(p.GetValue(o.ChunkBudget)), CommonOptions.ParseLayerGroups(p.GetValue(o.LayerGroups)!),
-            ValidLayeredBudget(p.GetValue(o.LayeredBudget)));
-
-    private static int ValidChunkBudget(int budget) =>
-        budget > 0 ? budget : throw new UserInputException($"--chunk-budget must be > 0 (got {budget})");
-
-    private static int ValidLayeredBudget(int budget) =>
-        budget > 0 ? budget : throw new UserInputException($"--layered-budget must be > 0 (got {budget})");
+    public static IReadOnlyList<SchedulingPolicy> Policies(CommonOptions o, ParseResult p, string policiesText) =>
+        PolicyRegistry.ParseList(policiesText, o.Knobs(p));
 
     /// <summary>Checks --output before any work, so a long run never ends in an unwritable path.</summary>
     public static string? OutputPath(CommonOptions o, ParseResult p) =>

@@ -26,7 +26,7 @@ public static class SelfTest
             ? [new Request(0, 0, random.Next(5, 9), 3), new Request(1, 0, random.Next(3, 6), 2)]
             : ScheduleInvariance.SmallRequests(random);
         var schedules = slow
-            ? [("prefill-first", HandPlans.PrefillFirst(requests, model.Layers)), ("chunked-3", HandPlans.Chunked(requests, model.Layers, 3)), ("layered-G2", HandPlans.Layered(requests, model.Layers, 2))]
+            ? [("prefill-first", HandPlans.PrefillFirst(requests, model.Layers)), ("chunked-3", HandPlans.Chunked(requests, model.Layers, 3)), ("layered-g2", HandPlans.Layered(requests, model.Layers, 2))]
             : ScheduleInvariance.StandardSchedules(requests, model.Layers);
         var options = new EngineOptions(backend, seed, KvBlocks: 32, MaxPositions: 256);
         using var engine = new MoeEngine(model, options);

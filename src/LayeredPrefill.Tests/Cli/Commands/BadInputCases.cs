@@ -43,6 +43,8 @@ public static class BadInputCases
         new("layer groups not a number", Run("--layer-groups", "some"), "--layer-groups"),
         new("more layer groups than layers", Run("--layer-groups", "1000"), "--layer-groups"),
         new("negative layered budget", Run("--layered-budget", "-1"), "--layered-budget"),
+        new("chunk budget named twice, differently", Run("--policies", "chunked-256", "--chunk-budget", "1024"), "--chunk-budget"),
+        new("layer groups named twice, differently", Run("--policies", "layered-g4", "--layer-groups", "8"), "--layer-groups"),
         new("unknown policy", Run("--policies", "layerd"), "--policies"),
         new("empty policy list", Run("--policies", ","), "--policies"),
         new("two policies for `run`", Run("--policies", "chunked,layered"), "--policies"),

@@ -21,7 +21,7 @@ public sealed class IlgpuCpuTests
         {
             ("prefill-first", HandPlans.PrefillFirst(requests, layers)),
             ("chunked-3", HandPlans.Chunked(requests, layers, 3)),
-            ("layered-G2", HandPlans.Layered(requests, layers, 2)),
+            ("layered-g2", HandPlans.Layered(requests, layers, 2)),
         };
         using var engine = new MoeEngine(TestModels.Micro, new EngineOptions("ilgpu-cpu", 21, KvBlocks: 8, MaxPositions: 64));
         var rows = ScheduleInvariance.Check(engine, requests, schedules);
