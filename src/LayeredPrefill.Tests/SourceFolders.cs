@@ -95,7 +95,8 @@ internal static partial class SourceFolders
         return uses;
     }
 
-    private static string StripCommentsAndStrings(string text)
+    /// <summary>The code of a C# file without its comments, and its string literals emptied.</summary>
+    public static string StripCommentsAndStrings(string text)
     {
         text = BlockComment().Replace(text, "");
         text = LineComment().Replace(text, "");

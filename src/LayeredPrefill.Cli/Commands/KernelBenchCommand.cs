@@ -1,5 +1,6 @@
 using System.CommandLine;
 using LayeredPrefill.Kernels.Bench;
+using LayeredPrefill.Randomness;
 
 namespace LayeredPrefill.Cli.Commands;
 
@@ -39,7 +40,7 @@ internal static class KernelBenchCommand
             foreach (var s in selected)
             {
                 var bench = new ExpertFfnBench(s, parse.GetValue(seed), keepRaw: blas);
-                var random = new Random(parse.GetValue(seed));
+                var random = new SeededRandom(parse.GetValue(seed));
                 foreach (int t in counts)
                 {
                     var r = bench.Run(t, random, n, reps);

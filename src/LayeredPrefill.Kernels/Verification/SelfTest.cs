@@ -1,3 +1,4 @@
+using LayeredPrefill.Randomness;
 using LayeredPrefill.Scheduling;
 using LayeredPrefill.Workloads;
 
@@ -16,12 +17,12 @@ public static class SelfTest
         BackendRegistry.RequireUsable(backend);
         var rows = new List<SelfTestRow>();
         using (IKernelProbe probe = backend == "simd" ? new SimdProbe() : new IlgpuProbe(backend))
-            foreach (var r in KernelChecks.Run(probe, new Random(seed)))
+            foreach (var r in KernelChecks.Run(probe, new SeededRandom(seed)))
                 rows.Add(new SelfTestRow($"kernel {r.Kernel}", r.Passed, $"rel. error {r.Error:E2} (bound {r.Bound:E0})"));
 
         bool slow = backend == "ilgpu-cpu";
         var model = slow ? VerificationModels.Micro : VerificationModels.TinyMoe;
-        var random = new Random(seed);
+        var random = new SeededRandom(seed);
         IReadOnlyList<Request> requests = slow
             ? [new Request(0, 0, random.Next(5, 9), 3), new Request(1, 0, random.Next(3, 6), 2)]
             : ScheduleInvariance.SmallRequests(random);

@@ -1,5 +1,6 @@
-using LayeredPrefill.Execution.Roofline;
 using Xunit;
+using LayeredPrefill.Execution.Roofline;
+using LayeredPrefill.Randomness;
 
 namespace LayeredPrefill.Tests.Execution.Roofline;
 
