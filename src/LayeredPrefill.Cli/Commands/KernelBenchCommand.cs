@@ -1,5 +1,6 @@
 using System.CommandLine;
-using LayeredPrefill.Kernels.Bench;
+using LayeredPrefill.Cli.KernelBench;
+using LayeredPrefill.Cli.Options;
 using LayeredPrefill.Randomness;
 
 namespace LayeredPrefill.Cli.Commands;
@@ -19,9 +20,9 @@ internal static class KernelBenchCommand
         var repeats = new Option<int>("--repeats") { Description = "Timed runs per point (after one warm-up)", DefaultValueFactory = _ => 5 };
         var threads = new Option<int>("--threads") { Description = "Threads for simd and multi-threaded OpenBLAS", DefaultValueFactory = _ => Environment.ProcessorCount };
         var shape = new Option<string>("--shape") { Description = $"One shape ({string.Join(", ", Shapes.Select(s => s.Name))}) or all", DefaultValueFactory = _ => "all" };
-        var seed = new Option<int>("--seed") { Description = "Seed of weights and routing", DefaultValueFactory = _ => 1 };
+        var seed = SharedOptions.Seed("weights and routing");
         var command = new Command("kernel-bench", "Benchmark the simd expert FFN against memory bandwidth and OpenBLAS") { tokens, repeats, threads, shape, seed };
-        command.SetAction(parse =>
+        command.SetAction(parse => CliHost.Guard(() =>
         {
             var counts = ParseTokens(parse.GetValue(tokens)!);
             int reps = parse.GetValue(repeats), n = parse.GetValue(threads);
@@ -52,7 +53,7 @@ internal static class KernelBenchCommand
                 }
             }
             return 0;
-        });
+        }));
         return command;
     }
 

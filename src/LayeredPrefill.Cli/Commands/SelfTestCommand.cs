@@ -1,6 +1,7 @@
 using System.CommandLine;
-using LayeredPrefill.Kernels;
+using LayeredPrefill.Cli.Options;
 using LayeredPrefill.Kernels.Verification;
+using LayeredPrefill.Kernels;
 
 namespace LayeredPrefill.Cli.Commands;
 
@@ -9,10 +10,10 @@ internal static class SelfTestCommand
 {
     internal static Command Create()
     {
-        var backend = new Option<string>("--backend") { Description = $"Kernel backend ({string.Join(", ", BackendRegistry.Names)})", DefaultValueFactory = _ => "simd" };
-        var seed = new Option<int>("--seed") { Description = "Seed of inputs, weights and prompts", DefaultValueFactory = _ => 1 };
+        var backend = SharedOptions.Backend("to check");
+        var seed = SharedOptions.Seed("inputs, weights and prompts");
         var command = new Command("selftest", "Check each kernel against float64 and that every schedule gives identical tokens and KV") { backend, seed };
-        command.SetAction(parse =>
+        command.SetAction(parse => CliHost.Guard(() =>
         {
             string name = parse.GetValue(backend)!;
             var probe = BackendRegistry.RequireUsable(name);
@@ -24,7 +25,7 @@ internal static class SelfTestCommand
             int failed = rows.Count(r => !r.Passed);
             Console.WriteLine(failed == 0 ? $"all {rows.Count} checks passed" : $"{failed} of {rows.Count} checks FAILED");
             return failed == 0 ? 0 : 1;
-        });
+        }));
         return command;
     }
 }

@@ -2,7 +2,7 @@ using System.Globalization;
 using LayeredPrefill.Sweeps;
 using Spectre.Console;
 
-namespace LayeredPrefill.Cli.Commands;
+namespace LayeredPrefill.Cli.Output;
 
 /// <summary>Runs a sweep with a Spectre.Console progress bar, or plain lines when the output is not an interactive terminal.</summary>
 internal static class SweepProgress

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using LayeredPrefill.Kernels.Cuda;
 
-namespace LayeredPrefill.Cli.Commands;
+namespace LayeredPrefill.Cli.Options;
 
 /// <summary>The `--kernel` option every GPU verb shares, spelled and described once.</summary>
 internal static class GpuKernelOption

@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace LayeredPrefill.Kernels.Bench;
+namespace LayeredPrefill.Cli.KernelBench;
 
 /// <summary>Debian's libopenblas0 through P/Invoke, as a yardstick for the packed GEMM.</summary>
 public static unsafe class OpenBlas

@@ -3,7 +3,7 @@ using LayeredPrefill.Experiments;
 using LayeredPrefill.Metrics;
 using Spectre.Console;
 
-namespace LayeredPrefill.Cli.Commands;
+namespace LayeredPrefill.Cli.Output;
 
 /// <summary>The side-by-side terminal table of one or more policies' metrics.</summary>
 internal static class ResultTable

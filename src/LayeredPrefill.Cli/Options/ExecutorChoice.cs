@@ -4,14 +4,14 @@ using LayeredPrefill.Kernels;
 using LayeredPrefill.Experiments;
 using LayeredPrefill.Workloads;
 
-namespace LayeredPrefill.Cli.Commands;
+namespace LayeredPrefill.Cli.Options;
 
 /// <summary>What prices the iterations: the roofline model of a device, or real MoE kernels whose measured time is the cost.</summary>
 /// <param name="KvBlocksOverride">The kernel engine's KV pool, which the scheduler must use too (null for the roofline).</param>
 /// <param name="IdlePowerWatts">Power between iterations (0 for kernels, which measure no energy; null = the device's).</param>
 internal sealed record ExecutorChoice(Func<ExperimentSpec, IExecutor> Factory, bool IsKernels, long? KvBlocksOverride, double? IdlePowerWatts)
 {
-    public static ExecutorChoice Resolve(CommonOptions o, ParseResult p, Workload workload, Models.MoeModel model)
+    public static ExecutorChoice Resolve(ServingOptions o, ParseResult p, Workload workload, Models.MoeModel model)
     {
         string kind = p.GetValue(o.Executor)!.Trim().ToLowerInvariant();
         if (kind == "roofline") return new(ExperimentRunner.Roofline, false, null, null);

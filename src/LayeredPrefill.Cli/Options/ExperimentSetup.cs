@@ -7,7 +7,7 @@ using LayeredPrefill.Models;
 using LayeredPrefill.Scheduling;
 using LayeredPrefill.Workloads;
 
-namespace LayeredPrefill.Cli.Commands;
+namespace LayeredPrefill.Cli.Options;
 
 /// <summary>Resolves the common options into validated experiment specs (one per policy) before anything runs.</summary>
 internal static class ExperimentSetup
@@ -15,7 +15,7 @@ internal static class ExperimentSetup
     /// <summary>More requests than this would only exhaust memory before the first iteration (each keeps its token times).</summary>
     public const int MaxRequests = 10_000_000;
 
-    public static MoeModel ResolveModel(CommonOptions o, ParseResult p)
+    public static MoeModel ResolveModel(ServingOptions o, ParseResult p)
     {
         var model = p.GetValue(o.ModelConfig) is { } path ? HfConfigReader.ReadFile(path) : ModelCatalog.GetOrReadConfig(p.GetValue(o.Model)!);
         if (p.GetValue(o.Layers) is { } layers)
@@ -27,7 +27,7 @@ internal static class ExperimentSetup
         return model.Validate("--model");
     }
 
-    public static (Workload Workload, string TraceName) ResolveWorkload(CommonOptions o, ParseResult p, MoeModel model, Action<string> warn)
+    public static (Workload Workload, string TraceName) ResolveWorkload(ServingOptions o, ParseResult p, MoeModel model, Action<string> warn)
     {
         int requests = p.GetValue(o.Requests);
         if (requests is <= 0 or > MaxRequests) throw new UserInputException($"--requests must be in [1, {MaxRequests}] (got {requests})");
@@ -63,7 +63,7 @@ internal static class ExperimentSetup
     }
 
     /// <summary>Validated specs for each policy, sharing one model, device and workload, and the executor that prices them.</summary>
-    public static (IReadOnlyList<ExperimentSpec> Specs, ExecutorChoice Executor) Resolve(CommonOptions o, ParseResult p, IReadOnlyList<SchedulingPolicy> policies, Action<string> warn)
+    public static (IReadOnlyList<ExperimentSpec> Specs, ExecutorChoice Executor) Resolve(ServingOptions o, ParseResult p, IReadOnlyList<SchedulingPolicy> policies, Action<string> warn)
     {
         var model = ResolveModel(o, p);
         var device = DeviceCatalog.Resolve(p.GetValue(o.Device)!);
@@ -82,10 +82,10 @@ internal static class ExperimentSetup
         return (specs, executor);
     }
 
-    public static IReadOnlyList<SchedulingPolicy> Policies(CommonOptions o, ParseResult p, string policiesText) =>
+    public static IReadOnlyList<SchedulingPolicy> Policies(ServingOptions o, ParseResult p, string policiesText) =>
         PolicyRegistry.ParseList(policiesText, o.Knobs(p));
 
     /// <summary>Checks --output before any work, so a long run never ends in an unwritable path.</summary>
-    public static string? OutputPath(CommonOptions o, ParseResult p) =>
+    public static string? OutputPath(ServingOptions o, ParseResult p) =>
         p.GetValue(o.Output) is { } path ? AtomicFile.EnsureWritable(path, "--output") : null;
 }

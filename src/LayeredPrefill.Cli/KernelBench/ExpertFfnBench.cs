@@ -1,35 +1,16 @@
-using System.Diagnostics;
+using LayeredPrefill.Kernels;
 using LayeredPrefill.Kernels.Simd;
 
-namespace LayeredPrefill.Kernels.Bench;
+namespace LayeredPrefill.Cli.KernelBench;
 
 /// <summary>A routed-expert layer shape to benchmark.</summary>
 public sealed record ExpertShape(string Name, int Hidden, int Experts, int Ffn, int TopK);
-
-/// <summary>Timing statistics of repeated runs (seconds).</summary>
-public sealed record Timing(double Median, double Min, double Max)
-{
-    /// <summary>Runs <paramref name="action"/> once to warm up, then <paramref name="repeats"/> times.</summary>
-    public static Timing Measure(Action action, int repeats)
-    {
-        action();
-        var samples = new double[repeats];
-        for (int i = 0; i < repeats; i++)
-        {
-            long start = Stopwatch.GetTimestamp();
-            action();
-            samples[i] = Stopwatch.GetElapsedTime(start).TotalSeconds;
-        }
-        Array.Sort(samples);
-        return new Timing(samples[repeats / 2], samples[0], samples[^1]);
-    }
-}
 
 /// <summary>One row of the expert-FFN benchmark.</summary>
 /// <param name="WeightBytes">Expert weight bytes streamed: distinct experts chosen × 3·H·F × 4.</param>
 public sealed record ExpertBenchRow(string Shape, int Tokens, int DistinctExperts, double WeightBytes, double Flops, Timing Simd, Timing? BlasOneThread, Timing? BlasThreads);
 
-/// <summary>The simd expert FFN (grouped GEMMs + SiLU) at several token counts, beside OpenBLAS on the same per-expert GEMMs.</summary>
+/// <summary>The simd expert FFN (grouped GEMMs + SiLU) at several token counts, beside OpenBLAS on the same per-expert GEMMs (what `kernel-bench` runs).</summary>
 public sealed class ExpertFfnBench
 {
     private readonly ExpertShape _shape;

@@ -1,9 +1,9 @@
 using System.CommandLine;
 
-namespace LayeredPrefill.Cli.Commands;
+namespace LayeredPrefill.Cli.Options;
 
-/// <summary>Options shared by `sweep`, `report` and `paper`.</summary>
-internal sealed class ReportOptions
+/// <summary>Where sweeps and their reports live, shared by `sweep`, `paper` (which also take --no-report) and `report`.</summary>
+internal sealed class ResultsOptions(bool withNoReport = true)
 {
     public Option<string> ResultsDir { get; } = new("--results-dir") { Description = "Root of sweeps/ and reports/.", DefaultValueFactory = _ => "results" };
     public Option<bool> NoReport { get; } = new("--no-report") { Description = "Run the points only; write no report." };
@@ -11,6 +11,6 @@ internal sealed class ReportOptions
     public void AddTo(Command command)
     {
         command.Options.Add(ResultsDir);
-        command.Options.Add(NoReport);
+        if (withNoReport) command.Options.Add(NoReport);
     }
 }

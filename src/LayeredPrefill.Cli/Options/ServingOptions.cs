@@ -1,10 +1,10 @@
 using System.CommandLine;
 using LayeredPrefill.Scheduling;
 
-namespace LayeredPrefill.Cli.Commands;
+namespace LayeredPrefill.Cli.Options;
 
-/// <summary>The options every serving verb shares, spelled the same everywhere.</summary>
-internal sealed class CommonOptions
+/// <summary>The options of the serving verbs (`run`, `compare`): model, workload, policy knobs, device, SLO, executor and result file.</summary>
+internal sealed class ServingOptions
 {
     public Option<string> Model { get; } = new("--model") { Description = "Model preset (see `models`).", DefaultValueFactory = _ => "qwen3-30b-a3b" };
     public Option<string?> ModelConfig { get; } = new("--model-config") { Description = "Hugging Face config.json to read the model shape from (overrides --model)." };
@@ -23,14 +23,14 @@ internal sealed class CommonOptions
     public Option<int> Tp { get; } = new("--tp") { Description = "Tensor-parallel degree.", DefaultValueFactory = _ => 2 };
     public Option<double?> SloTtftMs { get; } = new("--slo-ttft-ms") { Description = "TTFT bound (default: the paper's, 10000 for arXiv, 5000 for ShareGPT)." };
     public Option<double?> SloItlMs { get; } = new("--slo-itl-ms") { Description = "Inter-token bound (default: the paper's, 125 for Qwen3, 100 for GPT-OSS)." };
-    public Option<int> Seed { get; } = new("--seed") { Description = "Seed for sampling, arrivals and routing.", DefaultValueFactory = _ => 0 };
-    public Option<string?> Output { get; } = new("--output") { Description = "Write the JSON result here (atomically)." };
+    public Option<int> Seed { get; } = SharedOptions.Seed("sampling, arrivals and routing (and the kernel engine's weights)");
+    public Option<string?> Output { get; } = SharedOptions.Output("the JSON result");
     public Option<int> MaxSeqs { get; } = new("--max-seqs") { Description = "Running requests at most.", DefaultValueFactory = _ => SchedulerSettings.DefaultMaxSequences };
     public Option<double> GpuMemoryUtilization { get; } = new("--gpu-memory-utilization") { Description = "Fraction of device memory for weights + KV.", DefaultValueFactory = _ => 0.85 };
     public Option<string> Routing { get; } = new("--routing") { Description = "Distinct-expert model: uniform or sampled.", DefaultValueFactory = _ => "uniform" };
     public Option<double> ZipfSkew { get; } = new("--zipf-skew") { Description = "Expert popularity skew for sampled routing (0 = uniform).", DefaultValueFactory = _ => 0.0 };
     public Option<string> Executor { get; } = new("--executor") { Description = "What prices iterations: roofline (a model of --device) or kernels (real MoE kernels, measured).", DefaultValueFactory = _ => "roofline" };
-    public Option<string> Backend { get; } = new("--backend") { Description = "Kernel backend for --executor kernels: simd, ilgpu-cpu, ilgpu-cuda, ilgpu-opencl.", DefaultValueFactory = _ => "simd" };
+    public Option<string> Backend { get; } = SharedOptions.Backend("for --executor kernels");
     public Option<int> KvBlocks { get; } = new("--kv-blocks") { Description = "KV pool of the kernel engine, in blocks of 16 tokens (the scheduler uses the same).", DefaultValueFactory = _ => 2048 };
     public Option<bool> RecordTokens { get; } = new("--record-tokens") { Description = "Include every request's generated token ids in the JSON (real kernels only)." };
     public Option<bool> Timelines { get; } = new("--timelines") { Description = "Include every request's token times in the JSON." };
