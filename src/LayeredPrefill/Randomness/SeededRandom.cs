@@ -30,37 +30,32 @@ public sealed class SeededRandom : Random
     public override float NextSingle() => (NextUInt64() >> 40) * (1f / (1 << 24));
 
     /// <summary>Uniform in [0, int.MaxValue).</summary>
-    public override int Next() => (int)Below(int.MaxValue);
+    public override int Next() => (int)NextInt64(int.MaxValue);
 
     /// <summary>Uniform in [0, <paramref name="maxValue"/>).</summary>
-    public override int Next(int maxValue)
-    {
-        ArgumentOutOfRangeException.ThrowIfNegative(maxValue);
-        return (int)Below((ulong)maxValue);
-    }
+    public override int Next(int maxValue) => (int)NextInt64(maxValue);
 
     /// <summary>Uniform in [<paramref name="minValue"/>, <paramref name="maxValue"/>).</summary>
-    public override int Next(int minValue, int maxValue)
-    {
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(minValue, maxValue);
-        return (int)(minValue + (long)Below((ulong)((long)maxValue - minValue)));
-    }
+    public override int Next(int minValue, int maxValue) => (int)NextInt64(minValue, maxValue);
 
     /// <summary>Uniform in [0, long.MaxValue).</summary>
-    public override long NextInt64() => (long)Below(long.MaxValue);
+    public override long NextInt64() => NextInt64(long.MaxValue);
 
     /// <summary>Uniform in [0, <paramref name="maxValue"/>).</summary>
-    public override long NextInt64(long maxValue)
-    {
-        ArgumentOutOfRangeException.ThrowIfNegative(maxValue);
-        return (long)Below((ulong)maxValue);
-    }
+    public override long NextInt64(long maxValue) => NextInt64(0, maxValue);
 
-    /// <summary>Uniform in [<paramref name="minValue"/>, <paramref name="maxValue"/>).</summary>
+    /// <summary>Uniform in [<paramref name="minValue"/>, <paramref name="maxValue"/>), without modulo bias (Lemire's multiply, rejecting the short tail).</summary>
     public override long NextInt64(long minValue, long maxValue)
     {
         ArgumentOutOfRangeException.ThrowIfGreaterThan(minValue, maxValue);
-        return unchecked(minValue + (long)Below(unchecked((ulong)maxValue - (ulong)minValue)));
+        ulong bound = unchecked((ulong)maxValue - (ulong)minValue);
+        if (bound <= 1) return minValue;
+        ulong threshold = (0 - bound) % bound;
+        while (true)
+        {
+            ulong high = Math.BigMul(NextUInt64(), bound, out ulong low);
+            if (low >= threshold) return unchecked(minValue + (long)high);
+        }
     }
 
     /// <summary>Fills <paramref name="buffer"/> with random bytes.</summary>
@@ -91,16 +86,4 @@ public sealed class SeededRandom : Random
 
     /// <inheritdoc cref="Shuffle{T}(Span{T})" />
     public new void Shuffle<T>(T[] values) => Shuffle(values.AsSpan());
-
-    /// <summary>Uniform in [0, <paramref name="bound"/>) without modulo bias (Lemire's multiply, rejecting the short tail).</summary>
-    private ulong Below(ulong bound)
-    {
-        if (bound <= 1) return 0;
-        ulong threshold = (0 - bound) % bound;
-        while (true)
-        {
-            ulong high = Math.BigMul(NextUInt64(), bound, out ulong low);
-            if (low >= threshold) return high;
-        }
-    }
 }

@@ -27,13 +27,8 @@ public class InterruptTests
 
             using var cli = new CliProcess([verb, "--trace-file", trace, "--requests", "200000", "--rate", "500", "--output", output,
                 "--policies", verb == "run" ? "chunked" : "chunked,layered"], line => line.StartsWith("note:", StringComparison.Ordinal));
-            Assert.True(cli.WaitFor(), "the CLI never reached the serving loop: " + cli.Transcript);
-            Assert.False(cli.HasExited, "the run finished before it could be interrupted: make the workload longer");
-            cli.Interrupt();
-            int code = cli.Exit();
+            InterruptOnceUnderWay(cli, "the CLI never reached the serving loop: ", "the run finished before it could be interrupted: make the workload longer");
 
-            Assert.True(code == 130, $"exit code {code}:\n{cli.Transcript}");
-            Assert.Contains(cli.StdErr, l => l.StartsWith("interrupted", StringComparison.Ordinal));
             Assert.DoesNotContain(cli.StdErr, l => l.Contains("   at ", StringComparison.Ordinal));
             Assert.Equal(previous, File.ReadAllText(output));
             Assert.Equal(["result.json", "trace.csv"], Directory.GetFiles(dir).Select(Path.GetFileName).Order());
@@ -65,12 +60,7 @@ public class InterruptTests
             Dictionary<string, string> kept;
             using (var cli = new CliProcess(args, line => line.StartsWith("[1/6]", StringComparison.Ordinal)))
             {
-                Assert.True(cli.WaitFor(), "no point finished: " + cli.Transcript);
-                Assert.False(cli.HasExited, "the sweep finished before it could be interrupted: make the slow points slower");
-                cli.Interrupt();
-                int code = cli.Exit();
-                Assert.True(code == 130, $"exit code {code}:\n{cli.Transcript}");
-                Assert.Contains(cli.StdErr, l => l.StartsWith("interrupted", StringComparison.Ordinal));
+                InterruptOnceUnderWay(cli, "no point finished: ", "the sweep finished before it could be interrupted: make the slow points slower");
                 kept = Directory.GetFiles(points).ToDictionary(f => f, File.ReadAllText);
                 Assert.InRange(kept.Count, 1, 5);
                 Assert.All(kept.Values, text => JsonDocument.Parse(text).Dispose()); // each a whole JSON document
@@ -95,4 +85,15 @@ public class InterruptTests
 
     private static void AssertNoTemporaryFiles(string folder) =>
         Assert.DoesNotContain(Directory.GetFiles(folder, "*", SearchOption.AllDirectories), f => f.Contains(".tmp-") || f.Contains(".write-probe-"));
+
+    /// <summary>Waits for the trigger line, sends Ctrl-C while the work is still running, and checks the exit it promises: 130 and one "interrupted" line.</summary>
+    private static void InterruptOnceUnderWay(CliProcess cli, string neverStarted, string finishedFirst)
+    {
+        Assert.True(cli.WaitFor(), neverStarted + cli.Transcript);
+        Assert.False(cli.HasExited, finishedFirst);
+        cli.Interrupt();
+        int code = cli.Exit();
+        Assert.True(code == 130, $"exit code {code}:\n{cli.Transcript}");
+        Assert.Contains(cli.StdErr, l => l.StartsWith("interrupted", StringComparison.Ordinal));
+    }
 }
