@@ -66,7 +66,7 @@ internal static class KernelBenchCommand
         for (int i = 0; i < parts.Length; i++)
             if (!int.TryParse(parts[i], out result[i]) || result[i] < 1)
                 throw new UserInputException($"--tokens: '{parts[i]}' is not a positive integer");
-            // Larger counts only allocate gigabytes of activations and run for minutes (99999999 hung).
+            // Larger counts only allocate gigabytes of activations and run for minutes.
             else if (result[i] > MaxTokens)
                 throw new UserInputException($"--tokens: {result[i]} exceeds the {MaxTokens} tokens one expert pass is benchmarked at");
         return result;
