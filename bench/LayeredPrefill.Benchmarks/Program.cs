@@ -1,4 +1,5 @@
 using BenchmarkDotNet.Running;
+using LayeredPrefill.Benchmarks.Ci;
 using LayeredPrefill.Benchmarks.Config;
 using LayeredPrefill.Benchmarks.Metrics;
 
@@ -22,7 +23,7 @@ public static class Program
         Environment.SetEnvironmentVariable(MetricsFile.DirectoryVariable, metricsDirectory);
         try
         {
-            var summaries = BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args, RecommendedConfig.Create(ci)).ToArray();
+            var summaries = BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args, ci ? CiSubset.AddTo(RecommendedConfig.Create()) : RecommendedConfig.Create()).ToArray();
             bool failed = summaries.Any(s => s.HasCriticalValidationErrors || s.Reports.Any(r => !r.Success));
             if (failed) Console.Error.WriteLine("error: a benchmark failed or did not validate (see above)");
             if (ci && summaries.Sum(s => s.Reports.Length) == 0)

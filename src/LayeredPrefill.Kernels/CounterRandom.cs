@@ -1,21 +1,18 @@
+using LayeredPrefill.Randomness;
+
 namespace LayeredPrefill.Kernels;
 
 /// <summary>Counter-based random numbers: value i of stream s under a seed, without sequential state.</summary>
 /// <remarks>
 /// Weights for the bigger shapes run to hundreds of millions of draws; a counter-based hash fills
-/// them in parallel and gives every backend the same values, which a sequential System.Random cannot.
+/// them in parallel and gives every backend the same values, which a sequential generator cannot.
 /// </remarks>
 public static class CounterRandom
 {
-    /// <summary>SplitMix64 finaliser of (seed, stream, index).</summary>
-    public static ulong Hash(long seed, long stream, long index)
-    {
-        ulong z = unchecked((ulong)seed * 0x9E3779B97F4A7C15UL ^ (ulong)stream * 0xBF58476D1CE4E5B9UL ^ (ulong)index * 0x94D049BB133111EBUL);
-        z += 0x9E3779B97F4A7C15UL;
-        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
-        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
-        return z ^ (z >> 31);
-    }
+    /// <summary>SplitMix64 of (seed, stream, index), each spread by one of its constants before they are combined.</summary>
+    /// <remarks>The CUDA weight kernels compute the same hash on the device (Cuda/ModelKernels), so host and device draws are equal.</remarks>
+    public static ulong Hash(long seed, long stream, long index) =>
+        SplitMix64.Mix(unchecked((ulong)seed * 0x9E3779B97F4A7C15UL ^ (ulong)stream * 0xBF58476D1CE4E5B9UL ^ (ulong)index * 0x94D049BB133111EBUL));
 
     /// <summary>Uniform float in [-1, 1).</summary>
     public static float Symmetric(long seed, long stream, long index) =>

@@ -1,4 +1,5 @@
 using LayeredPrefill.Models;
+using LayeredPrefill.Scheduling;
 
 namespace LayeredPrefill.Kernels;
 
@@ -19,7 +20,7 @@ public sealed record EngineOptions(string Backend = "simd", long Seed = 1, int K
     bool BatchInvariant = false)
 {
     /// <summary>The layered budget plus the sequence cap: the largest batch the paper's schedulers build.</summary>
-    public const int DefaultMaxBatchTokens = 8192 + 256;
+    public const int DefaultMaxBatchTokens = LayeredPolicy.DefaultBudgetTokens + SchedulerSettings.DefaultMaxSequences;
 
     /// <summary>Bytes of the fp32 KV pool over all layers.</summary>
     public long KvPoolBytes(MoeModel model) => (long)KvBlocks * IterationBatch.BlockTokens * 2L * model.KvHeads * model.HeadDim * 4 * model.Layers;

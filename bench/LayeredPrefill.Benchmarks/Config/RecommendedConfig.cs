@@ -14,10 +14,9 @@ namespace LayeredPrefill.Benchmarks.Config;
 /// </summary>
 public static class RecommendedConfig
 {
-    /// <summary>The config for a normal run; <paramref name="ci"/> adds the CI job and subset.</summary>
-    public static IConfig Create(bool ci = false)
-    {
-        var config = ManualConfig.CreateEmpty()
+    /// <summary>The config for a normal run (the CI subset adds its jobs and filter to it).</summary>
+    public static ManualConfig Create() =>
+        ManualConfig.CreateEmpty()
             .AddColumnProvider(DefaultColumnProviders.Instance)
             .AddColumn(CategoriesColumn.Default)
             .AddLogger(ConsoleLogger.Default)
@@ -26,7 +25,4 @@ public static class RecommendedConfig
             .AddValidator(MandatoryCategoryValidator.Default)
             .AddExporter(JsonExporter.Full, CsvExporter.Default, MarkdownExporter.GitHub)
             .AddDiagnoser(DomainMetricsDiagnoser.Default);
-        if (ci) config = config.AddJob(CiSubset.Job, CiSubset.WallClockJob).AddFilter(CiSubset.Filter);
-        return config;
-    }
 }

@@ -1,6 +1,5 @@
 using BenchmarkDotNet.Attributes;
 using LayeredPrefill.Benchmarks.Config;
-using LayeredPrefill.Benchmarks.Metrics;
 using LayeredPrefill.Execution;
 using LayeredPrefill.Kernels;
 using LayeredPrefill.Models;
@@ -26,38 +25,25 @@ public class ExpertFfn
 
     public static IEnumerable<string> Backends() => KernelBackends.Available();
 
-    private KernelExecutor? _executor;
+    private RepeatedIteration? _iteration;
     private IterationPlan? _plan;
-    private IterationCost? _last;
 
     [GlobalSetup]
     public void Setup()
     {
         var model = ModelCatalog.Get("tiny-moe").WithLayers(1);
-        _executor = new KernelExecutor(model, new EngineOptions(Backend, Seed: 1, KvBlocks: 64, MaxPositions: 1024));
+        _iteration = new RepeatedIteration(new KernelExecutor(model, new EngineOptions(Backend, Seed: 1, KvBlocks: 64, MaxPositions: 1024)), RequestId);
         // No emitted token: the LM head is not part of the expert FFN.
         _plan = new IterationPlan(0, model.Layers, [], [new PrefillEntry(RequestId, 0, Tokens, LayerRange.All(model.Layers), false)], []);
     }
 
     [Benchmark]
-    public IterationCost Layer()
-    {
-        for (int i = 1; i < PlantedSlowdown.Factor; i++) Once();
-        return _last = Once();
-    }
-
-    private IterationCost Once()
-    {
-        var cost = _executor!.Execute(_plan!);
-        _executor.Release(RequestId, preempted: false);
-        return cost;
-    }
+    public IterationCost Layer() => _iteration!.Run(_plan!);
 
     [GlobalCleanup]
     public void Cleanup()
     {
-        if (_last is { Layers: { Count: > 0 } layers })
-            BenchmarkParameters.WriteMetrics(this, typeof(ExpertFfn), nameof(Layer), KernelMetrics.From(_last, layers));
-        _executor?.Dispose();
+        _iteration?.WriteMetrics(this, typeof(ExpertFfn), nameof(Layer));
+        _iteration?.Dispose();
     }
 }

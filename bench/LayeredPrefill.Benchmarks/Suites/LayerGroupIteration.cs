@@ -1,6 +1,5 @@
 using BenchmarkDotNet.Attributes;
 using LayeredPrefill.Benchmarks.Config;
-using LayeredPrefill.Benchmarks.Metrics;
 using LayeredPrefill.Execution;
 using LayeredPrefill.Kernels;
 using LayeredPrefill.Models;
@@ -28,10 +27,9 @@ public class LayerGroupIteration
 
     public static IEnumerable<string> Backends() => KernelBackends.Available();
 
-    private KernelExecutor? _executor;
+    private RepeatedIteration? _iteration;
     private IterationPlan? _chunked;
     private IterationPlan? _layered;
-    private IterationCost? _last;
     private string? _lastMethod;
 
     [GlobalSetup]
@@ -40,10 +38,10 @@ public class LayerGroupIteration
         var model = ModelCatalog.Get("tiny-moe");
         int layers = model.Layers;
         var all = LayerRange.All(layers);
-        _executor = new KernelExecutor(model, new EngineOptions(Backend, Seed: 1, KvBlocks: 128, MaxPositions: 1024));
+        _iteration = new RepeatedIteration(new KernelExecutor(model, new EngineOptions(Backend, Seed: 1, KvBlocks: 128, MaxPositions: 1024)), PromptRequest);
         // Prefill the decode batch once, so every measured iteration finds the same KV context.
         for (int r = 0; r < DecodeRequests; r++)
-            _executor.Execute(new IterationPlan(r, layers, [], [new PrefillEntry(r, 0, DecodeContextTokens, all, true)], []));
+            _iteration.Executor.Execute(new IterationPlan(r, layers, [], [new PrefillEntry(r, 0, DecodeContextTokens, all, true)], []));
         var decodes = Enumerable.Range(0, DecodeRequests).Select(r => new DecodeEntry(r, DecodeContextTokens)).ToArray();
         _chunked = new IterationPlan(0, layers, decodes, [new PrefillEntry(PromptRequest, 0, PromptTokens / Groups, all, false)], []);
         _layered = new IterationPlan(0, layers, decodes, [new PrefillEntry(PromptRequest, 0, PromptTokens, new LayerRange(0, layers / Groups), false)], []);
@@ -58,23 +56,13 @@ public class LayerGroupIteration
     private IterationCost Run(IterationPlan plan, string method)
     {
         _lastMethod = method;
-        for (int i = 1; i < PlantedSlowdown.Factor; i++) Once(plan);
-        return _last = Once(plan);
-    }
-
-    private IterationCost Once(IterationPlan plan)
-    {
-        // The prompt's KV and kept hidden states go, so the next invocation repeats the same iteration.
-        var cost = _executor!.Execute(plan);
-        _executor.Release(PromptRequest, preempted: false);
-        return cost;
+        return _iteration!.Run(plan);
     }
 
     [GlobalCleanup]
     public void Cleanup()
     {
-        if (_last is { Layers: { Count: > 0 } layers } && _lastMethod is not null)
-            BenchmarkParameters.WriteMetrics(this, typeof(LayerGroupIteration), _lastMethod, KernelMetrics.From(_last, layers));
-        _executor?.Dispose();
+        if (_lastMethod is not null) _iteration?.WriteMetrics(this, typeof(LayerGroupIteration), _lastMethod);
+        _iteration?.Dispose();
     }
 }

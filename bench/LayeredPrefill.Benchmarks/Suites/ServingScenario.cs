@@ -2,6 +2,7 @@ using LayeredPrefill.Execution.Roofline;
 using LayeredPrefill.Experiments;
 using LayeredPrefill.Metrics;
 using LayeredPrefill.Models;
+using LayeredPrefill.Scheduling;
 using LayeredPrefill.Workloads;
 
 namespace LayeredPrefill.Benchmarks.Suites;
@@ -22,12 +23,7 @@ public static class ServingScenario
         var model = ModelCatalog.Get(modelName);
         var trace = TraceCatalog.Load(traceName);
         var workload = WorkloadBuilder.Build(trace, new WorkloadSpec(requests, RatePerSecond, 1.0, seed, model.MaxModelLengthTokens)).Workload;
-        return new ExperimentSpec(model, DeviceCatalog.Get("h100-sxm"), 2, workload, PolicySpec.Parse(policyName),
-            PaperSlo(trace.Name, model), new RoutingSpec()).Validate();
+        return new ExperimentSpec(model, DeviceCatalog.Get("h100-sxm"), 2, workload, PolicyRegistry.Parse(policyName),
+            Slo.Paper(trace.Name, model, null, null), new RoutingSpec()).Validate();
     }
-
-    /// <summary>The paper's strict SLOs: TTFT 10 s on arXiv, 5 s on ShareGPT; ITL 125 ms for Qwen3, 100 ms for GPT-OSS.</summary>
-    public static Slo PaperSlo(string traceName, MoeModel model) => new(
-        traceName.Contains("sharegpt", StringComparison.OrdinalIgnoreCase) ? 5.0 : 10.0,
-        model.Name.Contains("gpt-oss", StringComparison.OrdinalIgnoreCase) ? 0.100 : 0.125);
 }

@@ -1,3 +1,4 @@
+using LayeredPrefill.Cli.Options;
 using LayeredPrefill.Execution.Roofline;
 using System.CommandLine;
 using System.Text.Json;

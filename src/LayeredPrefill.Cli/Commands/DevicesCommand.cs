@@ -10,7 +10,7 @@ internal static class DevicesCommand
     internal static Command Create()
     {
         var command = new Command("devices", "List each kernel backend's devices and, where one is unusable, why");
-        command.SetAction(_ =>
+        command.SetAction(_ => CliHost.Guard(() =>
         {
             var simd = BackendRegistry.Probe("simd");
             Console.WriteLine($"simd          {simd.Device}, {simd.MemoryBytes / (1 << 20):N0} MiB available");
@@ -20,7 +20,7 @@ internal static class DevicesCommand
                         ? $"{backend,-13} {d.Name}, {d.MemoryBytes / (1 << 20):N0} MiB"
                         : $"{backend,-13} {d.Name}: unusable: {d.Reason}");
             return 0;
-        });
+        }));
         return command;
     }
 }

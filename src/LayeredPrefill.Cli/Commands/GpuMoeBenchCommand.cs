@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text.Json;
 using ILGPU;
 using ILGPU.Runtime;
+using LayeredPrefill.Cli.Options;
 using LayeredPrefill.Kernels.Cuda;
 
 namespace LayeredPrefill.Cli.Commands;

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
+using LayeredPrefill.Cli.Options;
 using LayeredPrefill.Kernels.Cuda;
 
 namespace LayeredPrefill.Cli.Commands;

@@ -1,5 +1,7 @@
 using System.CommandLine;
-using LayeredPrefill.Kernels.Bench;
+using LayeredPrefill.Cli.KernelBench;
+using LayeredPrefill.Cli.Options;
+using LayeredPrefill.Randomness;
 
 namespace LayeredPrefill.Cli.Commands;
 
@@ -18,9 +20,9 @@ internal static class KernelBenchCommand
         var repeats = new Option<int>("--repeats") { Description = "Timed runs per point (after one warm-up)", DefaultValueFactory = _ => 5 };
         var threads = new Option<int>("--threads") { Description = "Threads for simd and multi-threaded OpenBLAS", DefaultValueFactory = _ => Environment.ProcessorCount };
         var shape = new Option<string>("--shape") { Description = $"One shape ({string.Join(", ", Shapes.Select(s => s.Name))}) or all", DefaultValueFactory = _ => "all" };
-        var seed = new Option<int>("--seed") { Description = "Seed of weights and routing", DefaultValueFactory = _ => 1 };
+        var seed = SharedOptions.Seed("weights and routing");
         var command = new Command("kernel-bench", "Benchmark the simd expert FFN against memory bandwidth and OpenBLAS") { tokens, repeats, threads, shape, seed };
-        command.SetAction(parse =>
+        command.SetAction(parse => CliHost.Guard(() =>
         {
             var counts = ParseTokens(parse.GetValue(tokens)!);
             int reps = parse.GetValue(repeats), n = parse.GetValue(threads);
@@ -39,7 +41,7 @@ internal static class KernelBenchCommand
             foreach (var s in selected)
             {
                 var bench = new ExpertFfnBench(s, parse.GetValue(seed), keepRaw: blas);
-                var random = new Random(parse.GetValue(seed));
+                var random = new SeededRandom(parse.GetValue(seed));
                 foreach (int t in counts)
                 {
                     var r = bench.Run(t, random, n, reps);
@@ -51,7 +53,7 @@ internal static class KernelBenchCommand
                 }
             }
             return 0;
-        });
+        }));
         return command;
     }
 
@@ -64,7 +66,7 @@ internal static class KernelBenchCommand
         for (int i = 0; i < parts.Length; i++)
             if (!int.TryParse(parts[i], out result[i]) || result[i] < 1)
                 throw new UserInputException($"--tokens: '{parts[i]}' is not a positive integer");
-            // Larger counts only allocate gigabytes of activations and run for minutes (99999999 hung).
+            // Larger counts only allocate gigabytes of activations and run for minutes.
             else if (result[i] > MaxTokens)
                 throw new UserInputException($"--tokens: {result[i]} exceeds the {MaxTokens} tokens one expert pass is benchmarked at");
         return result;

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using LayeredPrefill.Cli.Options;
 using LayeredPrefill.Plots.Reports;
 
 namespace LayeredPrefill.Cli.Commands;
@@ -9,14 +10,14 @@ internal static class PaperCommand
     internal static Command Create()
     {
         var duration = new Option<double>("--duration-s") { Description = "Requests per rate point = rate × this many seconds (the paper: 600).", DefaultValueFactory = _ => 600 };
-        var seed = new Option<int>("--seed") { Description = "First seed for sampling and arrivals.", DefaultValueFactory = _ => 0 };
-        var seeds = new Option<int>("--seeds") { Description = "Seeds per point (seed, seed + 1, …): the report averages them and draws their spread.", DefaultValueFactory = _ => 1 };
+        var seed = SharedOptions.Seed("sampling and arrivals (the first, with --seeds)");
+        var seeds = SharedOptions.Seeds();
         var device = new Option<string>("--device")
         {
             Description = "Device preset or profile .json (default: h100-paper-engine, the authors' engine as the paper measured it: untuned MoE tiles, FlashAttention-3 prefill, host overheads; h100-sxm is fitted to vLLM's tuned kernels).",
             DefaultValueFactory = _ => PaperReport.DefaultDevice,
         };
-        var options = new ReportOptions();
+        var options = new ResultsOptions();
         var cmd = new Command("paper", "Reproduce the paper's SLO, vLLM and chunk-size experiments in simulation and report them beside the paper's numbers.");
         cmd.Options.Add(duration);
         cmd.Options.Add(seed);

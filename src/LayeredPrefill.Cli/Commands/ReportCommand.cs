@@ -1,4 +1,5 @@
 using System.CommandLine;
+using LayeredPrefill.Cli.Options;
 using LayeredPrefill.Plots.Reports;
 using LayeredPrefill.Sweeps;
 
@@ -10,13 +11,13 @@ internal static class ReportCommand
     internal static Command Create()
     {
         var name = new Option<string>("--name") { Description = "The sweep to report (folder under results/sweeps/).", DefaultValueFactory = _ => SweepDefinition.Default.Name };
-        var resultsDir = new Option<string>("--results-dir") { Description = "Root of sweeps/ and reports/.", DefaultValueFactory = _ => "results" };
+        var results = new ResultsOptions(withNoReport: false);
         var cmd = new Command("report", "Write a sweep's Markdown and self-contained HTML report with tables, plots and a summary.");
         cmd.Options.Add(name);
-        cmd.Options.Add(resultsDir);
+        results.AddTo(cmd);
         cmd.SetAction((parse, cancel) => CliHost.GuardAsync(() =>
         {
-            string root = parse.GetValue(resultsDir)!;
+            string root = parse.GetValue(results.ResultsDir)!;
             var store = new SweepStore(root, parse.GetValue(name)!);
             var def = store.LoadDefinition();
             var (md, html) = def.Name == "paper"

@@ -1,9 +1,11 @@
 using System.CommandLine;
 using System.Globalization;
+using Spectre.Console;
+using LayeredPrefill.Cli.Options;
+using LayeredPrefill.Cli.Output;
 using LayeredPrefill.Execution;
 using LayeredPrefill.Experiments;
 using LayeredPrefill.IO;
-using Spectre.Console;
 
 namespace LayeredPrefill.Cli.Commands;
 
@@ -12,12 +14,8 @@ internal static class ServeVerb
 {
     public static Command Create(string name, string description, string defaultPolicies, bool allowMany)
     {
-        var options = new CommonOptions();
-        var policies = new Option<string>("--policies")
-        {
-            Description = allowMany ? "Comma-separated policies: chunked[-B], layered[-adaptive|-gG], prefill-first." : "The policy: chunked[-B], layered[-adaptive|-gG] or prefill-first.",
-            DefaultValueFactory = _ => defaultPolicies,
-        };
+        var options = new ServingOptions();
+        var policies = SharedOptions.Policies(defaultPolicies, allowMany);
         var cmd = new Command(name, description);
         options.AddTo(cmd);
         cmd.Options.Add(policies);

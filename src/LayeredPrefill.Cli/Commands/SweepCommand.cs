@@ -1,5 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
+using LayeredPrefill.Cli.Options;
+using LayeredPrefill.Cli.Output;
 using LayeredPrefill.IO;
 using LayeredPrefill.Plots.Reports;
 using LayeredPrefill.Sweeps;
@@ -14,7 +16,7 @@ internal static class SweepCommand
         var d = SweepDefinition.Default;
         var definition = new Option<string?>("--definition") { Description = "Sweep definition JSON (name, policies, models, traces, rates or grids, requests or duration_s, device, tp, seed); overrides the grid options." };
         var name = new Option<string>("--name") { Description = "Sweep name (folder under results/sweeps/).", DefaultValueFactory = _ => d.Name };
-        var policies = new Option<string>("--policies") { Description = "Comma-separated policies: chunked-B, layered-adaptive, layered-gG, prefill-first.", DefaultValueFactory = _ => string.Join(",", d.Policies) };
+        var policies = SharedOptions.Policies(string.Join(",", d.Policies), many: true);
         var models = new Option<string>("--models") { Description = "Comma-separated model presets or config.json paths.", DefaultValueFactory = _ => string.Join(",", d.Grids[0].Models) };
         var traces = new Option<string>("--traces") { Description = "Comma-separated embedded traces or CSV paths.", DefaultValueFactory = _ => string.Join(",", d.Grids[0].Traces) };
         var rates = new Option<string>("--rates") { Description = "Comma-separated Poisson rates (req/s).", DefaultValueFactory = _ => string.Join(",", d.Grids[0].Rates.Select(r => r.ToString(CultureInfo.InvariantCulture))) };
@@ -22,10 +24,11 @@ internal static class SweepCommand
         var duration = new Option<double?>("--duration-s") { Description = "Requests per point = rate × this many seconds (the paper uses 600)." };
         var device = new Option<string>("--device") { Description = "Device preset or DeviceProfile .json.", DefaultValueFactory = _ => d.Device };
         var tp = new Option<int>("--tp") { Description = "Tensor-parallel degree.", DefaultValueFactory = _ => d.TensorParallel };
-        var seed = new Option<int>("--seed") { Description = "Seed for sampling and arrivals.", DefaultValueFactory = _ => 0 };
-        var common = new ReportOptions();
+        var seed = SharedOptions.Seed("sampling and arrivals (the first, with --seeds)");
+        var seeds = SharedOptions.Seeds();
+        var common = new ResultsOptions();
         var cmd = new Command("sweep", "Run a resumable grid of policies × rates × models × traces over all cores, then write its report.");
-        foreach (var o in new Option[] { definition, name, policies, models, traces, rates, requests, duration, device, tp, seed }) cmd.Options.Add(o);
+        foreach (var o in new Option[] { definition, name, policies, models, traces, rates, requests, duration, device, tp, seed, seeds }) cmd.Options.Add(o);
         common.AddTo(cmd);
         cmd.SetAction((parse, cancel) => CliHost.GuardAsync(() =>
         {
@@ -34,7 +37,8 @@ internal static class SweepCommand
                 : new SweepDefinition(parse.GetValue(name)!, List(parse.GetValue(policies)!),
                     [new SweepGrid(List(parse.GetValue(models)!), List(parse.GetValue(traces)!), Rates(parse.GetValue(rates)!))],
                     RequestsPerPoint: parse.GetValue(requests) ?? (parse.GetValue(duration) is null ? d.RequestsPerPoint : null),
-                    DurationSeconds: parse.GetValue(duration), Device: parse.GetValue(device)!, TensorParallel: parse.GetValue(tp), Seed: parse.GetValue(seed))
+                    DurationSeconds: parse.GetValue(duration), Device: parse.GetValue(device)!, TensorParallel: parse.GetValue(tp), Seed: parse.GetValue(seed),
+                    Seeds: parse.GetValue(seeds))
                     .Validate("options");
             return RunAndReport(def, common, parse, cancel, (x, s, r, c) => SweepReport.Write(x, s, r, c), parse.GetValue(definition));
         }));
@@ -42,7 +46,7 @@ internal static class SweepCommand
     }
 
     /// <summary>Runs the sweep, then (unless --no-report) its report; shared with `paper`.</summary>
-    internal static int RunAndReport(SweepDefinition def, ReportOptions options, ParseResult parse, CancellationToken cancel,
+    internal static int RunAndReport(SweepDefinition def, ResultsOptions options, ParseResult parse, CancellationToken cancel,
         Func<SweepDefinition, SweepStore, string, CancellationToken, (string Markdown, string Html)> report, string? definitionFile = null)
     {
         var watch = System.Diagnostics.Stopwatch.StartNew();

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using LayeredPrefill.Cli.Output;
 using LayeredPrefill.Workloads;
 using Spectre.Console;
 
@@ -7,23 +8,17 @@ namespace LayeredPrefill.Cli.Commands;
 /// <summary>`traces`: the embedded request traces and their length statistics.</summary>
 internal static class TracesCommand
 {
-    public static Command Create()
+    public static Command Create() => TableCommand.Create("traces", "List the embedded request-length traces with their statistics.", () =>
     {
-        var cmd = new Command("traces", "List the embedded request-length traces with their statistics.");
-        cmd.SetAction(_ => CliHost.Guard(() =>
+        var table = new Table().AddColumns("trace", "rows", "timestamps", "prompt mean/median/max", "output mean/median/max");
+        foreach (string name in TraceCatalog.Names)
         {
-            var table = new Table().AddColumns("trace", "rows", "timestamps", "prompt mean/median/max", "output mean/median/max");
-            foreach (string name in TraceCatalog.Names)
-            {
-                var trace = TraceCatalog.Load(name);
-                table.AddRow(name, $"{trace.Rows.Count:N0}", trace.HasTimestamps ? "yes" : "no",
-                    Stats(trace.Rows.Select(r => r.PromptTokens)), Stats(trace.Rows.Select(r => r.OutputTokens)));
-            }
-            AnsiConsole.Write(table);
-            return 0;
-        }));
-        return cmd;
-    }
+            var trace = TraceCatalog.Load(name);
+            table.AddRow(name, $"{trace.Rows.Count:N0}", trace.HasTimestamps ? "yes" : "no",
+                Stats(trace.Rows.Select(r => r.PromptTokens)), Stats(trace.Rows.Select(r => r.OutputTokens)));
+        }
+        return table;
+    });
 
     private static string Stats(IEnumerable<int> values)
     {

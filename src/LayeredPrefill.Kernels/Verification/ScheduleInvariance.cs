@@ -21,12 +21,12 @@ public static class ScheduleInvariance
         ("chunked-3", HandPlans.Chunked(requests, layers, 3)),
         ("chunked-7", HandPlans.Chunked(requests, layers, 7)),
         ("chunked-16", HandPlans.Chunked(requests, layers, 16)),
-        ("layered-G1", HandPlans.Layered(requests, layers, 1)),
-        ("layered-G2", HandPlans.Layered(requests, layers, 2)),
-        ("layered-G4", HandPlans.Layered(requests, layers, 4)),
-        ($"layered-G{layers}", HandPlans.Layered(requests, layers, layers)),
+        ("layered-g1", HandPlans.Layered(requests, layers, 1)),
+        ("layered-g2", HandPlans.Layered(requests, layers, 2)),
+        ("layered-g4", HandPlans.Layered(requests, layers, 4)),
+        ($"layered-g{layers}", HandPlans.Layered(requests, layers, layers)),
         ("preempt-recompute", HandPlans.WithPreemption(requests, layers, requests[0].Id, Math.Max(1, requests[0].OutputTokens / 2))),
-    }.Where(s => s.Plans.Count > 0 && (layers >= 4 || !s.Name.StartsWith("layered-G4"))).DistinctBy(s => s.Name).ToList();
+    }.Where(s => s.Plans.Count > 0 && (layers >= 4 || !s.Name.StartsWith("layered-g4"))).DistinctBy(s => s.Name).ToList();
 
     /// <summary>Small requests for the check: prompts of uneven lengths so chunks and blocks misalign.</summary>
     public static IReadOnlyList<Request> SmallRequests(Random random, int count = 3) =>

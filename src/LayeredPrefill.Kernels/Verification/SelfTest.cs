@@ -1,3 +1,4 @@
+using LayeredPrefill.Randomness;
 using LayeredPrefill.Scheduling;
 using LayeredPrefill.Workloads;
 
@@ -6,28 +7,27 @@ namespace LayeredPrefill.Kernels.Verification;
 /// <summary>One line of the self-test table.</summary>
 public sealed record SelfTestRow(string Check, bool Passed, string Detail);
 
-/// <summary>Kernel-vs-float64 checks, schedule invariance and agreement with simd, for one backend.</summary>
+/// <summary>Kernel-vs-float64 checks, schedule invariance and agreement with simd, for one host-weight backend (simd, ILGPU).</summary>
 public static class SelfTest
 {
     /// <summary>Runs everything on <paramref name="backend"/>; the CPU accelerator gets the micro shape and fewer schedules.</summary>
     public static IReadOnlyList<SelfTestRow> Run(string backend, int seed)
     {
+        if (backend == BackendRegistry.Cuda) throw new ArgumentException("the CUDA backend has its own self-test (BackendSelfTest runs it)", nameof(backend));
         BackendRegistry.RequireUsable(backend);
-        // The CUDA backend is a different engine (bf16 on tensor cores, weights drawn on the GPU), with its own checks.
-        if (backend == BackendRegistry.Cuda) return Cuda.CudaSelfTest.Run(seed);
         var rows = new List<SelfTestRow>();
         using (IKernelProbe probe = backend == "simd" ? new SimdProbe() : new IlgpuProbe(backend))
-            foreach (var r in KernelChecks.Run(probe, new Random(seed)))
+            foreach (var r in KernelChecks.Run(probe, new SeededRandom(seed)))
                 rows.Add(new SelfTestRow($"kernel {r.Kernel}", r.Passed, $"rel. error {r.Error:E2} (bound {r.Bound:E0})"));
 
         bool slow = backend == "ilgpu-cpu";
         var model = slow ? VerificationModels.Micro : VerificationModels.TinyMoe;
-        var random = new Random(seed);
+        var random = new SeededRandom(seed);
         IReadOnlyList<Request> requests = slow
             ? [new Request(0, 0, random.Next(5, 9), 3), new Request(1, 0, random.Next(3, 6), 2)]
             : ScheduleInvariance.SmallRequests(random);
         var schedules = slow
-            ? [("prefill-first", HandPlans.PrefillFirst(requests, model.Layers)), ("chunked-3", HandPlans.Chunked(requests, model.Layers, 3)), ("layered-G2", HandPlans.Layered(requests, model.Layers, 2))]
+            ? [("prefill-first", HandPlans.PrefillFirst(requests, model.Layers)), ("chunked-3", HandPlans.Chunked(requests, model.Layers, 3)), ("layered-g2", HandPlans.Layered(requests, model.Layers, 2))]
             : ScheduleInvariance.StandardSchedules(requests, model.Layers);
         var options = new EngineOptions(backend, seed, KvBlocks: 32, MaxPositions: 256);
         using var engine = new MoeEngine(model, options);

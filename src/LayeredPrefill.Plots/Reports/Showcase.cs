@@ -1,5 +1,6 @@
 using LayeredPrefill.Experiments;
 using LayeredPrefill.Reporting.Reports;
+using LayeredPrefill.Scheduling;
 using LayeredPrefill.Serving;
 using LayeredPrefill.Sweeps;
 
@@ -16,12 +17,12 @@ public static class Showcase
 
     /// <summary>Runs the setting (model, trace, rate) under each policy and renders the figures into <paramref name="folder"/>.</summary>
     public static (IReadOnlyList<PlotImage> Images, string Description) Render(SweepDefinition definition, string model, string trace, double rate,
-        IReadOnlyList<PolicySpec> policies, string folder, CancellationToken cancel = default)
+        IReadOnlyList<SchedulingPolicy> policies, string folder, CancellationToken cancel = default)
     {
         var specs = new PointSpecs(definition);
         var runs = policies.Select(p => ExperimentRunner.Run(specs.Spec(new SweepPoint(model, trace, p, rate, Requests, definition.Seed)), null, cancel)).ToArray();
         cancel.ThrowIfCancellationRequested();
-        var reference = runs.FirstOrDefault(r => r.Spec.Policy.Kind == PolicyKind.Chunked) ?? runs[0];
+        var reference = runs.FirstOrDefault(r => r.Spec.Policy is ChunkedPolicy) ?? runs[0];
         var (victim, longPrompt) = Pick(reference.Run);
         var images = new List<PlotImage>
         {
@@ -29,7 +30,7 @@ public static class Showcase
                 $"Request {victim}'s tokens over time — {model}, {trace}, {Fmt.Rate(rate)} req/s", folder, "token-timeline"),
         };
         var layers = runs[0].Spec.Model.Layers;
-        foreach (var r in runs.Where(r => r.Spec.Policy.Kind != PolicyKind.PrefillFirst).GroupBy(r => r.Spec.Policy.Kind).Select(g => g.First()))
+        foreach (var r in runs.Where(r => r.Spec.Policy is not PrefillFirstPolicy).GroupBy(r => r.Spec.Policy.Family).Select(g => g.First()))
         {
             var window = Window(r.Run, longPrompt);
             images.Add(IterationTimelinePlot.Render(window, layers,

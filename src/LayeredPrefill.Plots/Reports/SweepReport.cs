@@ -1,6 +1,7 @@
 using LayeredPrefill.Execution.Roofline;
 using LayeredPrefill.Experiments;
 using LayeredPrefill.Reporting.Reports;
+using LayeredPrefill.Scheduling;
 using LayeredPrefill.Sweeps;
 
 namespace LayeredPrefill.Plots.Reports;
@@ -155,5 +156,5 @@ public static class SweepReport
         foreach (var image in images) doc.Add(new Figure(image));
     }
 
-    private static string Stem(string model, string trace) => new SweepPoint(model, trace, new PolicySpec(PolicyKind.PrefillFirst), 1, 1, 0).Key.Split("_prefill-first")[0];
+    private static string Stem(string model, string trace) => new SweepPoint(model, trace, PrefillFirstPolicy.Instance, 1, 1, 0).Key.Split("_prefill-first")[0];
 }

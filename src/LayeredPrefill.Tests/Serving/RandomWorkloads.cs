@@ -1,11 +1,10 @@
-using LayeredPrefill.Experiments;
 using LayeredPrefill.Scheduling;
 using LayeredPrefill.Workloads;
 
 namespace LayeredPrefill.Tests.Serving;
 
 /// <summary>Seeded random workloads, policies and limits for invariant tests.</summary>
-internal sealed record RandomCase(int Seed, int Layers, Workload Workload, PolicySpec Policy, SchedulerSettings Settings, IReadOnlyList<int> Ladder)
+internal sealed record RandomCase(int Seed, int Layers, Workload Workload, SchedulingPolicy Policy, SchedulerSettings Settings, IReadOnlyList<int> Ladder)
 {
     public static RandomCase Draw(int seed)
     {
@@ -19,11 +18,11 @@ internal sealed record RandomCase(int Seed, int Layers, Workload Workload, Polic
             t += rng.NextDouble() < 0.3 ? 0 : -Math.Log(1 - rng.NextDouble()) * 0.05;
             requests.Add(new Request(i, t, rng.Next(1, 300), rng.Next(1, 40)));
         }
-        PolicySpec policy = rng.Next(3) switch
+        SchedulingPolicy policy = rng.Next(3) switch
         {
-            0 => new PolicySpec(PolicyKind.Chunked, ChunkBudgetTokens: rng.Next(1, 200)),
-            1 => new PolicySpec(PolicyKind.Layered, LayerGroups: rng.Next(2) == 0 ? null : rng.Next(1, layers + 1), LayeredBudgetTokens: rng.Next(16, 400)),
-            _ => new PolicySpec(PolicyKind.PrefillFirst),
+            0 => new ChunkedPolicy(rng.Next(1, 200)),
+            1 => new LayeredPolicy(rng.Next(2) == 0 ? null : rng.Next(1, layers + 1), rng.Next(16, 400)),
+            _ => PrefillFirstPolicy.Instance,
         };
         int blockTokens = rng.Next(1, 33);
         int maxContext = requests.Max(r => r.PromptTokens + r.OutputTokens);
@@ -34,10 +33,10 @@ internal sealed record RandomCase(int Seed, int Layers, Workload Workload, Polic
         return new RandomCase(seed, layers, new Workload($"random-{seed}", requests), policy, new SchedulerSettings(rng.Next(1, 40), blocks, blockTokens), ladder);
     }
 
-    public SchedulerBase CreateScheduler() => Policy.Kind switch
+    public SchedulerBase CreateScheduler() => Policy switch
     {
-        PolicyKind.Chunked => new ChunkedPrefillScheduler(Layers, Settings, Policy.ChunkBudgetTokens),
-        PolicyKind.Layered => new LayeredPrefillScheduler(Layers, Settings, Policy.LayerGroups, Ladder, Policy.LayeredBudgetTokens),
+        ChunkedPolicy c => new ChunkedPrefillScheduler(Layers, Settings, c.BudgetTokens),
+        LayeredPolicy l => new LayeredPrefillScheduler(Layers, Settings, l.LayerGroups, Ladder, l.BudgetTokens),
         _ => new PrefillFirstScheduler(Layers, Settings, 256),
     };
 }

@@ -77,7 +77,7 @@ public class RooflineInvariantTests
         int checkedCases = 0;
         for (int seed = 0; checkedCases < Cases; seed++)
         {
-            if (RandomCase.Draw(seed).Policy.Kind == PolicyKind.PrefillFirst) continue;
+            if (RandomCase.Draw(seed).Policy is PrefillFirstPolicy) continue;
             checkedCases++;
             var s = Simulate(seed);
             var ends = s.Run.Iterations.Select(i => i.StartSeconds + i.DurationSeconds).ToArray();

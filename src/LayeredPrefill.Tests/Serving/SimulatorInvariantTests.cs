@@ -45,7 +45,7 @@ public class SimulatorInvariantTests
         for (int seed = 0; seed < Cases; seed++)
         {
             var c = RandomCase.Draw(seed);
-            if (c.Policy.Kind == PolicyKind.PrefillFirst) continue;
+            if (c.Policy is PrefillFirstPolicy) continue;
             var (run, _, _) = Simulate(c);
             var iterationEnds = run.Iterations.Select(i => i.StartSeconds + i.DurationSeconds).ToArray();
             foreach (var r in run.Requests.Where(r => r.Preemptions == 0 && r.OutputTokens > 1))

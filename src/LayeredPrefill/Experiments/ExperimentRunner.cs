@@ -20,7 +20,7 @@ public static class ExperimentRunner
     {
         spec.Validate();
         long blocks = spec.KvBlocks;
-        var scheduler = SchedulerFactory.Create(spec.Policy, spec.Model, new SchedulerSettings(spec.MaxSequences, blocks, spec.KvBlockTokens, spec.MaxModelLengthTokens));
+        var scheduler = spec.Policy.CreateScheduler(spec.Model, new SchedulerSettings(spec.MaxSequences, blocks, spec.KvBlockTokens, spec.MaxModelLengthTokens));
         using var executor = (executorFactory ?? Roofline)(spec);
         var simulator = new ServingSimulator(scheduler, executor, idlePowerWatts ?? spec.Device.IdleWatts * spec.TensorParallel);
         var watch = Stopwatch.StartNew();

@@ -1,6 +1,7 @@
 using LayeredPrefill.Execution.Roofline;
 using LayeredPrefill.Metrics;
 using LayeredPrefill.Models;
+using LayeredPrefill.Scheduling;
 using LayeredPrefill.Workloads;
 
 namespace LayeredPrefill.Experiments;
@@ -12,10 +13,10 @@ public sealed record ExperimentSpec(
     DeviceProfile Device,
     int TensorParallel,
     Workload Workload,
-    PolicySpec Policy,
+    SchedulingPolicy Policy,
     Slo Slo,
     RoutingSpec Routing,
-    int MaxSequences = 256,
+    int MaxSequences = SchedulerSettings.DefaultMaxSequences,
     double GpuMemoryUtilization = 0.85,
     int KvBlockTokens = 16,
     long? KvBlocksOverride = null,
@@ -26,7 +27,7 @@ public sealed record ExperimentSpec(
 
     /// <summary>KV blocks the device memory leaves for the cache.</summary>
     /// <remarks>Real kernels bring their own KV pool, whose size the scheduler must then use: <see cref="KvBlocksOverride"/>.</remarks>
-    public long KvBlocks => KvBlocksOverride ?? Scheduling.KvCapacity.Blocks(Model, Device.MemoryBytes, TensorParallel, GpuMemoryUtilization, KvBlockTokens, ActivationReserveBytes);
+    public long KvBlocks => KvBlocksOverride ?? KvCapacity.Blocks(Model, Device.MemoryBytes, TensorParallel, GpuMemoryUtilization, KvBlockTokens, ActivationReserveBytes);
 
     /// <summary>Refuses settings no run can use, naming the option.</summary>
     public ExperimentSpec Validate()
@@ -35,10 +36,7 @@ public sealed record ExperimentSpec(
         if (Model.QueryHeads % TensorParallel != 0)
             throw new UserInputException($"--tp {TensorParallel} does not divide the {Model.QueryHeads} query heads of '{Model.Name}'");
         if (MaxSequences <= 0) throw new UserInputException($"--max-seqs must be > 0 (got {MaxSequences})");
-        if (Policy.Kind == PolicyKind.Chunked && Policy.ChunkBudgetTokens <= 0)
-            throw new UserInputException($"--chunk-budget must be > 0 (got {Policy.ChunkBudgetTokens})");
-        if (Policy.LayerGroups is { } g && (g <= 0 || g > Model.Layers))
-            throw new UserInputException($"--layer-groups must be in [1, {Model.Layers}] for '{Model.Name}' (got {g})");
+        Policy.Validate(Model);
         Slo.Validate();
         // Sizing the KV cache refuses a model whose weights do not fit: find that out before anything runs.
         if (KvBlocks <= 0)

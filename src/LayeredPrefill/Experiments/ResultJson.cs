@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using LayeredPrefill.Metrics;
+using LayeredPrefill.Serving;
 
 namespace LayeredPrefill.Experiments;
 
@@ -60,43 +61,38 @@ public static class ResultJson
         w.WriteString("policy", r.Spec.Policy.Name);
         w.WriteString("executor", r.Run.Executor);
         w.WriteBoolean("interrupted", r.Run.Interrupted);
-        // vLLM benchmark_serving keys.
-        w.WriteNumber("completed", m.Completed);
-        Number(w, "duration", m.DurationSeconds);
-        w.WriteNumber("total_input_tokens", m.PromptTokens);
-        w.WriteNumber("total_output_tokens", m.OutputTokens);
-        Number(w, "request_throughput", m.RequestThroughput);
-        Number(w, "request_goodput", m.GoodputRequestsPerSecond);
-        Number(w, "output_throughput", m.OutputThroughput);
-        Number(w, "total_token_throughput", m.TotalTokenThroughput);
+        foreach (var (key, value) in VllmKeys) Number(w, key, value(m));
         Latency(w, "ttft", m.Ttft);
         Latency(w, "tpot", m.Tpot);
         Latency(w, "itl", m.Itl);
         Latency(w, "e2el", m.E2el);
-        // Project keys.
-        w.WriteNumber("num_requests", m.Requests);
-        w.WriteNumber("rejected", m.Rejected);
-        w.WriteNumber("slo_met", m.SloMet);
-        Number(w, "slo_attainment", m.SloAttainment);
-        Number(w, "expert_weight_bytes", m.ExpertWeightBytes);
-        Number(w, "dense_weight_bytes", m.DenseWeightBytes);
-        Number(w, "kv_read_bytes", m.KvReadBytes);
-        Number(w, "kv_write_bytes", m.KvWriteBytes);
-        Number(w, "total_bytes", m.TotalBytes);
-        Number(w, "expert_bytes_per_token", m.ExpertBytesPerToken);
-        Number(w, "expert_bytes_per_output_token", m.ExpertBytesPerOutputToken);
-        Number(w, "energy_j", m.EnergyJoules);
-        Number(w, "energy_per_token_j", m.EnergyPerTokenJoules);
-        Number(w, "energy_per_output_token_j", m.EnergyPerOutputTokenJoules);
-        w.WriteNumber("iterations", m.Iterations);
-        w.WriteNumber("preemptions", m.Preemptions);
-        Number(w, "mean_iteration_ms", m.MeanIterationSeconds * 1000);
-        Number(w, "bytes_per_iteration", m.BytesPerIteration);
+        foreach (var (key, value) in ProjectKeys) Number(w, key, value(m));
         if (options.Timelines) Timelines(w, r);
         if (options.IterationLog) IterationLog(w, r);
         if (options.TokenIds) TokenIds(w, r);
         w.WriteEndObject();
     }
+
+    /// <summary>vLLM benchmark_serving's keys before its latency blocks.</summary>
+    private static readonly (string Key, Func<ServingMetrics, double> Value)[] VllmKeys =
+    [
+        ("completed", m => m.Completed), ("duration", m => m.DurationSeconds),
+        ("total_input_tokens", m => m.PromptTokens), ("total_output_tokens", m => m.OutputTokens),
+        ("request_throughput", m => m.RequestThroughput), ("request_goodput", m => m.GoodputRequestsPerSecond),
+        ("output_throughput", m => m.OutputThroughput), ("total_token_throughput", m => m.TotalTokenThroughput),
+    ];
+
+    /// <summary>The project's keys: requests and SLO, traffic by kind, energy, iterations.</summary>
+    private static readonly (string Key, Func<ServingMetrics, double> Value)[] ProjectKeys =
+    [
+        ("num_requests", m => m.Requests), ("rejected", m => m.Rejected), ("slo_met", m => m.SloMet), ("slo_attainment", m => m.SloAttainment),
+        ("expert_weight_bytes", m => m.ExpertWeightBytes), ("dense_weight_bytes", m => m.DenseWeightBytes),
+        ("kv_read_bytes", m => m.KvReadBytes), ("kv_write_bytes", m => m.KvWriteBytes), ("total_bytes", m => m.TotalBytes),
+        ("expert_bytes_per_token", m => m.ExpertBytesPerToken), ("expert_bytes_per_output_token", m => m.ExpertBytesPerOutputToken),
+        ("energy_j", m => m.EnergyJoules), ("energy_per_token_j", m => m.EnergyPerTokenJoules), ("energy_per_output_token_j", m => m.EnergyPerOutputTokenJoules),
+        ("iterations", m => m.Iterations), ("preemptions", m => m.Preemptions),
+        ("mean_iteration_ms", m => m.MeanIterationSeconds * 1000), ("bytes_per_iteration", m => m.BytesPerIteration),
+    ];
 
     private static void Latency(Utf8JsonWriter w, string name, LatencySummary s)
     {
@@ -132,29 +128,25 @@ public static class ResultJson
         w.WriteEndArray();
     }
 
+    /// <summary>One iteration-log entry's keys: what ran, through which layers, and what it moved and cost.</summary>
+    private static readonly (string Key, Func<IterationRecord, double> Value)[] IterationKeys =
+    [
+        ("i", it => it.Index), ("start_s", it => it.StartSeconds), ("duration_s", it => it.DurationSeconds),
+        ("decode_tokens", it => it.DecodeTokens), ("prefill_tokens", it => it.PrefillTokens), ("prefill_requests", it => it.PrefillRequests),
+        ("prefill_layer_start", it => it.PrefillLayerStart), ("prefill_layer_end", it => it.PrefillLayerEnd),
+        ("preempted", it => it.Preempted), ("kv_blocks_used", it => it.KvBlocksUsed),
+        ("expert_weight_bytes", it => it.Traffic.ExpertWeightBytes), ("dense_weight_bytes", it => it.Traffic.DenseWeightBytes),
+        ("kv_read_bytes", it => it.Traffic.KvReadBytes), ("kv_write_bytes", it => it.Traffic.KvWriteBytes),
+        ("activation_bytes", it => it.Traffic.ActivationBytes), ("flops", it => it.Flops), ("energy_j", it => it.EnergyJoules),
+    ];
+
     private static void IterationLog(Utf8JsonWriter w, RunReport r)
     {
         w.WriteStartArray("iteration_log");
         foreach (var it in r.Run.Iterations)
         {
             w.WriteStartObject();
-            w.WriteNumber("i", it.Index);
-            Number(w, "start_s", it.StartSeconds);
-            Number(w, "duration_s", it.DurationSeconds);
-            w.WriteNumber("decode_tokens", it.DecodeTokens);
-            w.WriteNumber("prefill_tokens", it.PrefillTokens);
-            w.WriteNumber("prefill_requests", it.PrefillRequests);
-            w.WriteNumber("prefill_layer_start", it.PrefillLayerStart);
-            w.WriteNumber("prefill_layer_end", it.PrefillLayerEnd);
-            w.WriteNumber("preempted", it.Preempted);
-            w.WriteNumber("kv_blocks_used", it.KvBlocksUsed);
-            Number(w, "expert_weight_bytes", it.Traffic.ExpertWeightBytes);
-            Number(w, "dense_weight_bytes", it.Traffic.DenseWeightBytes);
-            Number(w, "kv_read_bytes", it.Traffic.KvReadBytes);
-            Number(w, "kv_write_bytes", it.Traffic.KvWriteBytes);
-            Number(w, "activation_bytes", it.Traffic.ActivationBytes);
-            Number(w, "flops", it.Flops);
-            Number(w, "energy_j", it.EnergyJoules);
+            foreach (var (key, value) in IterationKeys) Number(w, key, value(it));
             w.WriteEndObject();
         }
         w.WriteEndArray();

@@ -11,17 +11,18 @@ namespace LayeredPrefill.Scheduling;
 /// </remarks>
 public sealed class ChunkedPrefillScheduler : SchedulerBase
 {
+    private readonly ChunkedPolicy _policy;
     private readonly int _budgetTokens;
 
-    /// <summary>Creates the policy with a per-iteration token budget.</summary>
-    public ChunkedPrefillScheduler(int modelLayers, SchedulerSettings settings, int chunkBudgetTokens = 512) : base(modelLayers, settings)
+    /// <summary>Creates the scheduler with a per-iteration token budget, checked by <see cref="ChunkedPolicy"/>'s rules.</summary>
+    public ChunkedPrefillScheduler(int modelLayers, SchedulerSettings settings, int chunkBudgetTokens = ChunkedPolicy.DefaultBudgetTokens) : base(modelLayers, settings)
     {
-        if (chunkBudgetTokens <= 0) throw new UserInputException($"--chunk-budget must be > 0 (got {chunkBudgetTokens})");
-        _budgetTokens = chunkBudgetTokens;
+        _policy = new ChunkedPolicy(chunkBudgetTokens);
+        _budgetTokens = _policy.BudgetTokens;
     }
 
     /// <inheritdoc />
-    public override string Name => $"chunked-{_budgetTokens}";
+    public override string Name => _policy.Name;
 
     /// <inheritdoc />
     protected override (List<DecodeEntry>, List<PrefillEntry>) BuildIteration()

@@ -8,7 +8,7 @@ public sealed record IterationOutcome(IReadOnlyList<int> Emitted, IReadOnlyList<
 /// <summary>Turns waiting and running requests into iteration plans. It never knows which executor runs them.</summary>
 public interface IScheduler
 {
-    /// <summary>Policy name with its knobs ("chunked-512", "layered-adaptive").</summary>
+    /// <summary>The policy's canonical name with its knobs (<see cref="SchedulingPolicy.Name"/>: "chunked-512", "layered-g4").</summary>
     string Name { get; }
 
     /// <summary>Adds an arrived request; false when it can never run (its whole context exceeds the KV cache).</summary>

@@ -7,7 +7,7 @@ namespace LayeredPrefill.Scheduling;
 /// </summary>
 /// <remarks>
 /// A batch is admitted only when no earlier batch is in flight: continuing partial prompts first,
-/// then waiting requests in order, each cut to what is left of the token budget (8192), until the
+/// then waiting requests in order, each cut to what is left of the policy's token budget, until the
 /// budget or the sequence cap is reached, as the authors' engine schedules it (scheduler.py,
 /// layered_prefill_schedule): a prompt longer than the budget, or one that only partly fits, runs
 /// its first piece now and the rest in later batches, each piece layered. Decode tokens are not
@@ -15,6 +15,7 @@ namespace LayeredPrefill.Scheduling;
 /// </remarks>
 public sealed class LayeredPrefillScheduler : SchedulerBase
 {
+    private readonly LayeredPolicy _policy;
     private readonly int _budgetTokens;
     private readonly int? _fixedGroups;
     private readonly IReadOnlyList<int> _adaptiveLadder;
@@ -22,21 +23,23 @@ public sealed class LayeredPrefillScheduler : SchedulerBase
     private LayerRange[] _groups = [];
     private int _nextGroup;
 
-    /// <summary>Creates the policy: a fixed group count, or null for the adaptive ladder.</summary>
-    public LayeredPrefillScheduler(int modelLayers, SchedulerSettings settings, int? fixedGroups, IReadOnlyList<int> adaptiveLadder, int budgetTokens = 8192)
+    /// <summary>
+    /// Creates the scheduler with a fixed group count, or null for <paramref name="adaptiveLadder"/>, checked by
+    /// <see cref="LayeredPolicy"/>'s and <see cref="LayerGroups"/>' rules.
+    /// </summary>
+    public LayeredPrefillScheduler(int modelLayers, SchedulerSettings settings, int? fixedGroups, IReadOnlyList<int> adaptiveLadder, int budgetTokens = LayeredPolicy.DefaultBudgetTokens)
         : base(modelLayers, settings)
     {
-        if (budgetTokens <= 0) throw new UserInputException($"--layered-budget must be > 0 (got {budgetTokens})");
-        if (fixedGroups is { } g && (g <= 0 || g > modelLayers))
-            throw new UserInputException($"--layer-groups must be in [1, {modelLayers}] for a {modelLayers}-layer model (got {g})");
+        _policy = new LayeredPolicy(fixedGroups, budgetTokens);
+        if (fixedGroups is { } g) LayerGroups.Validate(g, modelLayers);
         _ = LayerGroups.Adaptive(adaptiveLadder, 1, modelLayers); // validates the ladder's shape early
-        _budgetTokens = budgetTokens;
+        _budgetTokens = _policy.BudgetTokens;
         _fixedGroups = fixedGroups;
         _adaptiveLadder = adaptiveLadder;
     }
 
     /// <inheritdoc />
-    public override string Name => _fixedGroups is { } g ? $"layered-G{g}" : "layered-adaptive";
+    public override string Name => _policy.Name;
 
     /// <summary>Layer groups of the batch in flight (empty when none).</summary>
     public IReadOnlyList<LayerRange> CurrentGroups => _groups;

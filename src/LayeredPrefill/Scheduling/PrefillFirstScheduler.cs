@@ -17,7 +17,7 @@ public sealed class PrefillFirstScheduler : SchedulerBase
     }
 
     /// <inheritdoc />
-    public override string Name => "prefill-first";
+    public override string Name => PrefillFirstPolicy.Instance.Name;
 
     /// <inheritdoc />
     protected override (List<DecodeEntry>, List<PrefillEntry>) BuildIteration()

@@ -7,6 +7,9 @@ namespace LayeredPrefill.Scheduling;
 /// <param name="MaxModelLengthTokens">A request whose prompt + output exceed this is refused when it arrives (the engine's max model length).</param>
 public sealed record SchedulerSettings(int MaxSequences, long KvBlocks, int KvBlockTokens = 16, int MaxModelLengthTokens = int.MaxValue)
 {
+    /// <summary>Running requests at most unless told otherwise: vLLM's max_num_seqs default.</summary>
+    public const int DefaultMaxSequences = 256;
+
     /// <summary>Refuses impossible limits, naming the option.</summary>
     public SchedulerSettings Validate()
     {

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using LayeredPrefill.Experiments;
+using LayeredPrefill.Scheduling;
 
 namespace LayeredPrefill.Sweeps;
 
@@ -29,20 +29,14 @@ public sealed record PointResult(
     double EnergyPerOutputTokenJoules,
     int Seed = 0)
 {
-    /// <summary>The policy parsed back (its family and knob).</summary>
-    public PolicySpec PolicySpec => PolicySpec.Parse(Policy.Split("-b")[0]);
+    /// <summary>The policy parsed back from its canonical name.</summary>
+    public SchedulingPolicy ParsedPolicy => PolicyRegistry.Parse(Policy);
 
     /// <summary>Family name for grouping: chunked, layered or prefill-first.</summary>
-    public string Family => PolicySpec.Kind switch { PolicyKind.Chunked => "chunked", PolicyKind.Layered => "layered", _ => "prefill-first" };
+    public string Family => ParsedPolicy.Family;
 
     /// <summary>The knob as a short label: the chunk budget, G, "adaptive", or "" for prefill-first.</summary>
-    public string Knob => PolicySpec switch
-    {
-        { Kind: PolicyKind.Chunked } p => p.ChunkBudgetTokens.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        { Kind: PolicyKind.Layered, LayerGroups: { } g } => $"G{g}",
-        { Kind: PolicyKind.Layered } => "adaptive",
-        _ => "",
-    };
+    public string Knob => ParsedPolicy.Knob;
 
     /// <summary>Reads a point file written by <see cref="SweepStore"/>.</summary>
     public static PointResult Parse(string json, string source)

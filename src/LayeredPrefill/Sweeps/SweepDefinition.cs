@@ -1,5 +1,5 @@
 using System.Globalization;
-using LayeredPrefill.Experiments;
+using LayeredPrefill.Scheduling;
 
 namespace LayeredPrefill.Sweeps;
 
@@ -28,7 +28,7 @@ public sealed record SweepDefinition(
     int Seed = 0,
     double? SloTtftMs = null,
     double? SloItlMs = null,
-    int LayeredBudgetTokens = 8192,
+    int LayeredBudgetTokens = LayeredPolicy.DefaultBudgetTokens,
     bool RejectedMeetSlo = false,
     int Seeds = 1)
 {
@@ -72,16 +72,17 @@ public sealed record SweepDefinition(
         return this;
     }
 
-    /// <summary>The policies, parsed (a bad name is a user error naming <paramref name="where"/>).</summary>
-    public IReadOnlyList<PolicySpec> ParsedPolicies(string where = "policies")
+    /// <summary>The policies, parsed; layered_budget is every layered policy's budget (a name's -b suffix must agree with it).</summary>
+    /// <remarks>A bad name is a user error naming <paramref name="where"/> and the definition's fields.</remarks>
+    public IReadOnlyList<SchedulingPolicy> ParsedPolicies(string where = "policies")
     {
         try
         {
-            return Policies.Select(p => PolicySpec.Parse(p, layeredBudget: LayeredBudgetTokens)).ToArray();
+            return Policies.Select(p => PolicyRegistry.Parse(p, new PolicyKnobs(LayeredBudgetTokens: LayeredBudgetTokens))).ToArray();
         }
         catch (UserInputException e)
         {
-            throw new UserInputException($"{where}: {e.Message.Replace("--policies: ", "policies: ", StringComparison.Ordinal)}");
+            throw new UserInputException($"{where}: {e.Message.Replace("--policies: ", "policies: ", StringComparison.Ordinal).Replace("--layered-budget", "layered_budget", StringComparison.Ordinal)}");
         }
     }
 

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using LayeredPrefill.Scheduling;
 
 namespace LayeredPrefill.Sweeps;
 
@@ -71,7 +72,7 @@ public static class SweepDefinitionJson
                 Seed: Int(root, "seed", source) ?? 0,
                 SloTtftMs: Double(root, "slo_ttft_ms", source),
                 SloItlMs: Double(root, "slo_itl_ms", source),
-                LayeredBudgetTokens: Int(root, "layered_budget", source) ?? 8192,
+                LayeredBudgetTokens: Int(root, "layered_budget", source) ?? LayeredPolicy.DefaultBudgetTokens,
                 RejectedMeetSlo: Bool(root, "rejected_meet_slo", source) ?? false,
                 Seeds: Int(root, "seeds", source) ?? 1);
             return def.Validate(source);

@@ -1,8 +1,12 @@
+using LayeredPrefill.Randomness;
+
 namespace LayeredPrefill.Workloads;
 
 /// <summary>Turns a trace into a workload: Poisson arrivals over sampled rows, or the trace's own timestamps replayed.</summary>
 public static class WorkloadBuilder
 {
+    private const long RowStream = 0, GapStream = 1;
+
     /// <summary>The longest arrival span accepted (about 32 years): a double still resolves 0.1 µs there.</summary>
     public const double MaxArrivalSpanSeconds = 1e9;
 
@@ -47,8 +51,8 @@ public static class WorkloadBuilder
     /// </remarks>
     private static List<(TraceRow Row, double ArrivalSeconds)> Poisson(Trace trace, WorkloadSpec spec, double rate)
     {
-        var random = new Random(spec.Seed);
-        var gapRandom = new Random(unchecked((int)Execution.Roofline.SplitMix64.Mix((ulong)(uint)spec.Seed)));
+        var random = new SeededRandom(spec.Seed, RowStream);
+        var gapRandom = new SeededRandom(spec.Seed, GapStream);
         IReadOnlyList<TraceRow> rows = trace.Rows;
         int n = spec.Requests;
         var picked = new List<TraceRow>(n);
@@ -72,7 +76,7 @@ public static class WorkloadBuilder
         double clock = 0;
         for (int i = 0; i < n; i++)
         {
-            if (i > 0) clock += -Math.Log(1.0 - gapRandom.NextDouble()) / rate;
+            if (i > 0) clock += gapRandom.Exponential(rate);
             drawn.Add((picked[i], clock));
         }
         return drawn;

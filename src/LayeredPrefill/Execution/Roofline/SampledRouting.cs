@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using LayeredPrefill.Randomness;
 
 namespace LayeredPrefill.Execution.Roofline;
 
@@ -103,7 +104,7 @@ public sealed class SampledRouting : IExpertRouting
         var order = new int[key.Experts];
         for (int i = 0; i < order.Length; i++) order[i] = i;
         // iterationIndex −1 is reserved for the permutation so it never reuses an iteration's stream.
-        new Random((int)(MixSeed(seed, key.Layer, -1) >> 33)).Shuffle(order);
+        new SeededRandom((long)MixSeed(seed, key.Layer, -1)).Shuffle(order);
         return order;
     }, _seed);
 

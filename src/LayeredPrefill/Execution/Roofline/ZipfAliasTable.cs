@@ -1,3 +1,5 @@
+using LayeredPrefill.Randomness;
+
 namespace LayeredPrefill.Execution.Roofline;
 
 /// <summary>Zipf(s) over ranks 0..n−1 (p ∝ 1/(r+1)^s) as a Walker/Vose alias table for O(1) draws.</summary>

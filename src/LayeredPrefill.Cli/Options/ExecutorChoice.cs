@@ -1,0 +1,46 @@
+using System.CommandLine;
+using LayeredPrefill.Execution;
+using LayeredPrefill.Kernels;
+using LayeredPrefill.Experiments;
+using LayeredPrefill.Workloads;
+
+namespace LayeredPrefill.Cli.Options;
+
+/// <summary>What prices the iterations: the roofline model of a device, or real MoE kernels whose measured time is the cost.</summary>
+/// <param name="KvBlocksOverride">The kernel engine's KV pool, which the scheduler must use too (null for the roofline).</param>
+/// <param name="IdlePowerWatts">Power between iterations (0 for kernels, which measure no energy; null = the device's).</param>
+internal sealed record ExecutorChoice(Func<ExperimentSpec, IExecutor> Factory, bool IsKernels, long? KvBlocksOverride, double? IdlePowerWatts)
+{
+    public static ExecutorChoice Resolve(ServingOptions o, ParseResult p, Workload workload, Models.MoeModel model)
+    {
+        string kind = p.GetValue(o.Executor)!.Trim().ToLowerInvariant();
+        if (kind == "roofline") return new(ExperimentRunner.Roofline, false, null, null);
+        if (kind != "kernels") throw new UserInputException($"--executor: unknown executor '{kind}' (valid: roofline, kernels)");
+
+        string backend = p.GetValue(o.Backend)!.Trim().ToLowerInvariant();
+        var probe = BackendRegistry.RequireUsable(backend);
+        // RoPE covers the longest context any request can reach.
+        int longest = workload.Requests.Max(r => r.PromptTokens + r.OutputTokens);
+        int maxPositions = Math.Max(16, longest);
+        // The largest batch any policy builds: a whole prompt (prefill-first, or a recompute) or a budget, plus every running decode.
+        int maxBatch = Math.Max(longest, Math.Max(p.GetValue(o.ChunkBudget), p.GetValue(o.LayeredBudget))) + p.GetValue(o.MaxSeqs);
+        int kvBlocks = p.GetValue(o.KvBlocks);
+        if (backend == BackendRegistry.Cuda && p.GetResult(o.KvBlocks) is null or { Implicit: true })
+            kvBlocks = CudaKvBlocks(model, probe, p.GetValue(o.GpuMemoryUtilization), maxBatch);
+        if (kvBlocks <= 0) throw new UserInputException($"--kv-blocks must be > 0 (got {kvBlocks})");
+        long seed = p.GetValue(o.Seed);
+        return new(spec => new KernelExecutor(spec.Model, new EngineOptions(backend, seed, kvBlocks, maxPositions, MaxBatchTokens: maxBatch)), true, kvBlocks, 0);
+    }
+
+    /// <summary>The KV pool a GPU holds after the weights and activations, from its memory × --gpu-memory-utilization (as vLLM sizes it).</summary>
+    private static int CudaKvBlocks(Models.MoeModel model, BackendProbe probe, double utilization, int maxBatch)
+    {
+        if (!(utilization > 0 && utilization <= 1)) throw new UserInputException($"--gpu-memory-utilization must be in (0, 1] (got {utilization})");
+        long fixedBytes = Kernels.Cuda.CudaBackend.BytesNeeded(model, 0, maxBatch);
+        double free = probe.MemoryBytes * utilization - fixedBytes;
+        long blocks = (long)(free / Kernels.Cuda.CudaBackend.KvBytesPerBlock(model));
+        if (blocks <= 0)
+            throw new UserInputException($"--model {model.Name}: {fixedBytes:N0} bytes of weights and activations leave no KV memory in {utilization:P0} of {probe.Device}'s {probe.MemoryBytes:N0} bytes; try --layers");
+        return (int)Math.Min(blocks, int.MaxValue / IterationBatch.BlockTokens);
+    }
+}

@@ -1,0 +1,42 @@
+using System.Globalization;
+using LayeredPrefill.Sweeps;
+using Spectre.Console;
+
+namespace LayeredPrefill.Cli.Output;
+
+/// <summary>Runs a sweep with a Spectre.Console progress bar, or plain lines when the output is not an interactive terminal.</summary>
+internal static class SweepProgress
+{
+    public static SweepOutcome Run(SweepDefinition definition, SweepStore store, CancellationToken cancel)
+    {
+        int total = definition.Points().Count;
+        int alreadyDone = definition.Points().Count(store.IsDone);
+        Console.Error.WriteLine($"sweep '{definition.Name}': {total} points, {alreadyDone} already finished in {store.PointsFolder}");
+        bool interactive = !Console.IsOutputRedirected && AnsiConsole.Profile.Capabilities.Interactive;
+        if (!interactive)
+        {
+            int done = alreadyDone;
+            return SweepRunner.RunAsync(definition, store, (point, report) =>
+            {
+                int n = Interlocked.Increment(ref done);
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"[{n}/{total}] {point.Key}: SLO {report.Metrics.SloAttainment * 100:F1}%, mean TTFT {report.Metrics.Ttft.MeanMs:F0} ms ({report.WallSeconds:F1} s)"));
+            }, cancel).GetAwaiter().GetResult();
+        }
+        SweepOutcome? outcome = null;
+        AnsiConsole.Progress()
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn(), new SpinnerColumn())
+            .Start(ctx =>
+            {
+                var task = ctx.AddTask($"sweep {Markup.Escape(definition.Name)}", maxValue: total);
+                task.Value = alreadyDone;
+                outcome = SweepRunner.RunAsync(definition, store, (point, _) => task.Increment(1), cancel).GetAwaiter().GetResult();
+            });
+        return outcome!;
+    }
+
+    /// <summary>One line on what ran.</summary>
+    public static void Print(SweepOutcome o, SweepStore store) =>
+        Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"sweep done: {o.Ran} points run, {o.Skipped} resumed from earlier runs, {o.WallSeconds:F1} s wall; points in {store.PointsFolder}"));
+}

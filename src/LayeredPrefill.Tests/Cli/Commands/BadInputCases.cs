@@ -1,0 +1,169 @@
+namespace LayeredPrefill.Tests.Cli.Commands;
+
+/// <summary>One input a user can get wrong: the CLI arguments, and the text its one-line error must contain (the option or file place).</summary>
+/// <param name="Input">What is wrong, for the README table.</param>
+/// <param name="Args">CLI arguments; "{fx}" is the test fixtures folder, "{tmp}" a fresh scratch folder, "{repo}" the repository root.</param>
+/// <param name="Names">The option or "file:line:column" place the message must name.</param>
+/// <param name="Files">Files to write into "{tmp}" first (name, text).</param>
+/// <param name="Tool">The executable: layered-prefill, or results-comparer (the benchmark gate).</param>
+public sealed record BadInputCase(string Input, string[] Args, string Names, (string Name, string Text)[]? Files = null, string Tool = "layered-prefill")
+{
+    public override string ToString() => Input;
+}
+
+/// <summary>Every bad-input case the CLI must refuse with one line and exit code 2; the README's "Bad input" table is rendered from this list.</summary>
+public static class BadInputCases
+{
+    // Small and fast unless the case needs the default: errors must come before any long work.
+    private static string[] Run(params string[] args) => ["run", .. args];
+
+    private const string Gate = "results-comparer";
+
+    private static string[] Sweep(params string[] args) => ["sweep", "--results-dir", "{tmp}/results", .. args];
+
+    public static IReadOnlyList<BadInputCase> All { get; } =
+    [
+        // Command line
+        new("unknown verb", ["sevre"], "'sevre'"),
+        new("unknown option", Run("--request", "5"), "'--request'"),
+        new("option value of the wrong type", Run("--requests", "many"), "--requests"),
+        new("number too large for its type", Run("--requests", "99999999999"), "--requests"),
+        new("zero requests", Run("--requests", "0"), "--requests"),
+        new("absurd request count", Run("--requests", "2000000000"), "--requests"),
+        new("zero arrival rate", Run("--rate", "0"), "--rate"),
+        new("NaN arrival rate", Run("--rate", "NaN"), "--rate"),
+        new("negative time scale", Run("--time-scale", "-1"), "--time-scale"),
+        new("arrival rate so low the clock loses resolution", Run("--rate", "1e-300"), "--rate"),
+        new("time scale so small the clock loses resolution", Run("--trace-file", "{fx}/traces/good_splitwise.csv", "--requests", "4", "--time-scale", "1e-300"), "--time-scale"),
+        new("zero prompt tokens", Run("--prompt-tokens", "0"), "--prompt-tokens"),
+        new("zero output tokens", Run("--prompt-tokens", "100", "--output-tokens", "0"), "--output-tokens"),
+        new("prompt + output beyond the max model length", Run("--prompt-tokens", "40000"), "--prompt-tokens"),
+        new("prompt + output overflowing int", Run("--prompt-tokens", "2147483647", "--output-tokens", "2147483647"), "--prompt-tokens"),
+        new("zero chunk budget", Run("--policies", "chunked", "--chunk-budget", "0"), "--chunk-budget"),
+        new("layer groups not a number", Run("--layer-groups", "some"), "--layer-groups"),
+        new("more layer groups than layers", Run("--layer-groups", "1000"), "--layer-groups"),
+        new("negative layered budget", Run("--layered-budget", "-1"), "--layered-budget"),
+        new("chunk budget named twice, differently", Run("--policies", "chunked-256", "--chunk-budget", "1024"), "--chunk-budget"),
+        new("layer groups named twice, differently", Run("--policies", "layered-g4", "--layer-groups", "8"), "--layer-groups"),
+        new("unknown policy", Run("--policies", "layerd"), "--policies"),
+        new("empty policy list", Run("--policies", ","), "--policies"),
+        new("two policies for `run`", Run("--policies", "chunked,layered"), "--policies"),
+        new("duplicate policy for `compare`", ["compare", "--policies", "chunked,chunked-512"], "--policies"),
+        new("zero tensor parallelism", Run("--tp", "0"), "--tp"),
+        new("TP not dividing the query heads", Run("--tp", "3"), "--tp"),
+        new("zero TTFT SLO", Run("--slo-ttft-ms", "0"), "--slo-ttft-ms"),
+        new("infinite ITL SLO", Run("--slo-itl-ms", "Infinity"), "--slo-itl-ms"),
+        new("zero max sequences", Run("--max-seqs", "0"), "--max-seqs"),
+        new("memory utilisation above 1", Run("--gpu-memory-utilization", "1.5"), "--gpu-memory-utilization"),
+        new("NaN memory utilisation", Run("--gpu-memory-utilization", "NaN"), "--gpu-memory-utilization"),
+        new("weights do not fit the memory", Run("--tp", "1", "--gpu-memory-utilization", "0.05"), "--gpu-memory-utilization"),
+        new("unknown routing", Run("--routing", "random"), "--routing"),
+        new("negative Zipf skew", Run("--routing", "sampled", "--zipf-skew", "-1"), "--zipf-skew"),
+        new("absurd Zipf skew", Run("--routing", "sampled", "--zipf-skew", "1e308"), "--zipf-skew"),
+        // Models
+        new("unknown model preset", Run("--model", "qwen4"), "--model"),
+        new("layers out of range", Run("--layers", "0"), "--layers"),
+        new("config.json that does not exist", Run("--model-config", "{tmp}/missing/config.json"), "config.json"),
+        new("config.json that is a directory", Run("--model-config", "{fx}/configs"), "configs"),
+        new("config.json malformed", Run("--model-config", "{fx}/configs/broken_malformed.json"), "broken_malformed.json:"),
+        new("config.json missing a field", Run("--model-config", "{fx}/configs/broken_missing_field.json"), "'moe_intermediate_size'"),
+        new("config.json field of the wrong type", Run("--model-config", "{fx}/configs/broken_wrong_type.json"), "broken_wrong_type.json: field"),
+        new("config.json top-k above experts", Run("--model-config", "{fx}/configs/broken_topk_exceeds_experts.json"), "'num_experts_per_tok'"),
+        new("config.json heads not divisible", Run("--model-config", "{fx}/configs/broken_heads_not_divisible.json"), "broken_heads_not_divisible.json: field"),
+        new("config.json contradicting aliases", Run("--model-config", "{fx}/configs/broken_gpt_oss_experts_alias.json"), "'experts_per_token'"),
+        new("config.json unknown model_type", Run("--model-config", "{fx}/configs/broken_unknown_model_type.json"), "'model_type'"),
+        new("config.json unknown dtype", Run("--model-config", "{fx}/configs/broken_dtype.json"), "broken_dtype.json: field"),
+        new("config.json with an absurd layer count", Run("--model-config", "{fx}/configs/broken_absurd_layers.json"), "broken_absurd_layers.json: layers"),
+        new("config.json with petabytes of experts", Run("--model-config", "{fx}/configs/broken_absurd_size.json"), "broken_absurd_size.json: "),
+        // Traces
+        new("unknown embedded trace", Run("--trace", "arxv"), "--trace"),
+        new("trace file that does not exist", Run("--trace-file", "{tmp}/missing.csv"), "missing.csv"),
+        new("trace file that is a directory", Run("--trace-file", "{fx}/traces"), "traces"),
+        new("empty trace", Run("--trace-file", "{fx}/traces/bad_empty.csv"), "bad_empty.csv:1:1"),
+        new("header only", Run("--trace-file", "{fx}/traces/bad_header_only.csv"), "bad_header_only.csv:2:1"),
+        new("missing length columns", Run("--trace-file", "{fx}/traces/bad_header.csv"), "bad_header.csv:1:1"),
+        new("too few fields in a row", Run("--trace-file", "{fx}/traces/bad_too_few_fields.csv"), "bad_too_few_fields.csv:3:3"),
+        new("too many fields in a row", Run("--trace-file", "{fx}/traces/bad_too_many_fields.csv"), "bad_too_many_fields.csv:3:3"),
+        new("length that is not a number", Run("--trace-file", "{fx}/traces/bad_type.csv"), "bad_type.csv:3:2"),
+        new("fractional length", Run("--trace-file", "{fx}/traces/bad_fraction.csv"), "bad_fraction.csv:2:2"),
+        new("negative length", Run("--trace-file", "{fx}/traces/bad_negative.csv"), "bad_negative.csv:3:1"),
+        new("zero prompt length", Run("--trace-file", "{fx}/traces/bad_zero_prompt.csv"), "bad_zero_prompt.csv:4:1"),
+        new("zero output length", Run("--trace-file", "{fx}/traces/bad_zero_output.csv"), "bad_zero_output.csv:2:2"),
+        new("NaN length", Run("--trace-file", "{fx}/traces/bad_nan.csv"), "bad_nan.csv:4:2"),
+        new("length too large for any model", Run("--trace-file", "{fx}/traces/bad_too_large.csv"), "bad_too_large.csv:2:1"),
+        new("no request fits the model", Run("--trace-file", "{tmp}/long.csv", "--requests", "3"), "--trace-file",
+            [("long.csv", "num_prefill_tokens,num_decode_tokens\n40000,10\n50000,10\n")]),
+        new("arrival time overflowing to infinity", Run("--trace-file", "{tmp}/overflow.csv"), "overflow.csv:2:1",
+            [("overflow.csv", "arrived_at,num_prefill_tokens,num_decode_tokens\n1e400,100,10\n")]),
+        new("config.json malformed inside a multi-line token", Run("--model-config", "{tmp}/config.json"), "config.json:3:",
+            [("config.json", "{\n  \"model_type\": \"qwen3_moe\",\n  \"layer_types\": [nul\n \"x\"]\n}\n")]),
+        new("infinite arrival time", Run("--trace-file", "{fx}/traces/bad_inf_arrival.csv"), "bad_inf_arrival.csv:3:1"),
+        new("unparseable timestamp", Run("--trace-file", "{fx}/traces/bad_timestamp.csv"), "bad_timestamp.csv:3:1"),
+        new("more requests than a replayed trace has", Run("--trace-file", "{fx}/traces/good_splitwise.csv", "--requests", "5"), "--requests"),
+        // Device profiles
+        new("unknown device preset", Run("--device", "b200"), "--device"),
+        new("device profile that does not exist", Run("--device", "{tmp}/gpu.json"), "--device"),
+        new("device profile malformed", Run("--device", "{fx}/devices/syntax-error.json"), "syntax-error.json:"),
+        new("device profile missing a field", Run("--device", "{fx}/devices/missing-field.json"), "missing-field.json: field"),
+        new("device profile unknown field", Run("--device", "{fx}/devices/unknown-field.json"), "unknown-field.json: unknown field"),
+        new("device profile NaN", Run("--device", "{fx}/devices/nan-bandwidth.json"), "nan-bandwidth.json"),
+        new("device profile fraction above 1", Run("--device", "{fx}/devices/fraction-over-one.json"), "fraction-over-one.json: field"),
+        new("device profile unknown op class", Run("--device", "{fx}/devices/unknown-op-class.json"), "unknown-op-class.json: field"),
+        // Sweeps (results go to a scratch folder; every one of these is refused before any point runs)
+        new("sweep definition that does not exist", Sweep("--definition", "{tmp}/sweep.json"), "--definition"),
+        new("sweep definition malformed", Sweep("--definition", "{tmp}/bad.json"), "bad.json: line 2",
+            [("bad.json", "{\n  \"name\": \"x\" \"rates\": [1]\n}\n")]),
+        new("sweep definition unknown field", Sweep("--definition", "{tmp}/typo.json"), "typo.json: ",
+            [("typo.json", "{\"name\": \"x\", \"rate\": [1], \"requests\": 10}")]),
+        new("sweep definition negative rate", Sweep("--definition", "{tmp}/neg.json"), "neg.json: ",
+            [("neg.json", "{\"name\": \"x\", \"models\": [\"tiny-moe\"], \"traces\": [\"arxiv-long\"], \"rates\": [1, -2], \"requests\": 10}")]),
+        new("sweep definition unknown policy", Sweep("--definition", "{tmp}/pol.json"), "pol.json: ",
+            [("pol.json", "{\"name\": \"x\", \"policies\": [\"layerd\"], \"models\": [\"tiny-moe\"], \"traces\": [\"arxiv-long\"], \"rates\": [1], \"requests\": 10}")]),
+        new("sweep definition grids and top-level rates", Sweep("--definition", "{tmp}/both.json"), "both.json: field 'grids'",
+            [("both.json", "{\"name\": \"x\", \"rates\": [1], \"grids\": [], \"requests\": 10}")]),
+        new("sweep definition name that is a path", Sweep("--definition", "{tmp}/name.json"), "name.json: ",
+            [("name.json", "{\"name\": \"../x\", \"models\": [\"tiny-moe\"], \"traces\": [\"arxiv-long\"], \"rates\": [1], \"requests\": 10}")]),
+        new("sweep definition unknown model", Sweep("--definition", "{tmp}/model.json"), "model.json: ",
+            [("model.json", "{\"name\": \"x\", \"models\": [\"qwen4\"], \"traces\": [\"arxiv-long\"], \"rates\": [1], \"requests\": 10}")]),
+        new("sweep rate that is not a number", Sweep("--rates", "1,fast"), "--rates"),
+        new("sweep zero rate", Sweep("--rates", "0"), "rates"),
+        new("sweep unknown model", Sweep("--models", "qwen4"), "qwen4"),
+        new("sweep zero requests", Sweep("--requests", "0"), "requests"),
+        new("sweep TP not dividing a model's heads", Sweep("--models", "tiny-moe", "--tp", "3"), "--tp"),
+        new("sweep results folder that cannot be written", ["sweep", "--results-dir", "/proc/results", "--requests", "5"], "--results-dir"),
+        new("report of a sweep never run", ["report", "--results-dir", "{tmp}/results", "--name", "never"], "--name"),
+        // Kernel engine verbs (these hold on any machine, with or without a GPU)
+        new("kernel-bench token count not a number", ["kernel-bench", "--tokens", "1,x"], "--tokens"),
+        new("kernel-bench token count too large", ["kernel-bench", "--tokens", "99999999"], "--tokens"),
+        new("kernel-bench zero repeats", ["kernel-bench", "--repeats", "0"], "--repeats"),
+        new("kernel-bench unknown shape", ["kernel-bench", "--shape", "llama"], "--shape"),
+        new("selftest unknown backend", ["selftest", "--backend", "warp-drive"], "--backend"),
+        new("gpu-ptx folder that cannot be written", ["gpu-ptx", "--out", "/proc/ptx"], "--out"),
+        new("gpu-report folder that does not exist", ["gpu-report", "--run", "{tmp}/no-such-run"], "--run"),
+        new("calibrate refit without the base profile", ["calibrate", "--refit-from", "{repo}/results/gpu/2026-11-27-h100-pass3-run10/calib-details.json", "--out", "{tmp}/p.json"], "--base"),
+        new("calibrate refit from a file that is not a details file", ["calibrate", "--refit-from", "{tmp}/d.json", "--base", "{repo}/results/devices/h100.json", "--out", "{tmp}/p.json", "--details", "{tmp}/e.json"], "d.json",
+            [("d.json", "[1, 2]")]),
+        new("calibration-check profile that does not exist", ["calibration-check", "--profile", "{tmp}/h100.json", "--serve", "{tmp}/serve.json"], "h100.json"),
+        new("calibration-check serve file that is not a gpu-serve-moe result", ["calibration-check", "--profile", "{repo}/results/devices/h100.json", "--serve", "{tmp}/serve.json"], "serve.json",
+            [("serve.json", "{\"device\": \"x\"}")]),
+        new("calibration-check serve run with a wrong number of iteration times", ["calibration-check", "--profile", "{repo}/results/devices/h100.json", "--serve", "{tmp}/short.json"], "short.json",
+            [("short.json", "{\"device\":\"x\",\"layers\":4,\"prompt\":1024,\"chunk\":512,\"groups\":2,\"results\":[{\"Policy\":\"chunked\",\"DecodeTokens\":0,\"Iterations\":2,\"Repeats\":2,\"IterationMillis\":[1,2,3]}]}")]),
+        // Benchmark baseline gate (bench/LayeredPrefill.ResultsComparer)
+        new("gate: --current that does not exist", ["compare", "--baseline", "{repo}/results/baseline", "--current", "{tmp}/none"], "--current", Tool: Gate),
+        new("gate: --current with no report", ["compare", "--baseline", "{repo}/results/baseline", "--current", "{tmp}"], "--current", Tool: Gate),
+        new("gate: baseline report malformed", ["compare", "--baseline", "{tmp}/x-report-full.json", "--current", "{repo}/results/baseline"], "x-report-full.json: ",
+            [("x-report-full.json", "{\"Benchmarks\": [")], Gate),
+        new("gate: baseline report missing a field", ["compare", "--baseline", "{tmp}/y-report-full.json", "--current", "{repo}/results/baseline"], "y-report-full.json: ",
+            [("y-report-full.json", "{\"Title\": \"x\"}")], Gate),
+        new("gate: zero threshold", ["compare", "--current", "{repo}/results/baseline", "--threshold-percent", "0"], "--threshold-percent", Tool: Gate),
+        new("gate: alpha out of range", ["compare", "--current", "{repo}/results/baseline", "--alpha", "0.7"], "--alpha", Tool: Gate),
+        new("gate: unknown timings mode", ["compare", "--current", "{repo}/results/baseline", "--timings", "strict"], "--timings", Tool: Gate),
+        new("gate: --markdown is a directory", ["compare", "--baseline", "{repo}/results/baseline", "--current", "{repo}/results/baseline", "--markdown", "{tmp}"], "--markdown", Tool: Gate),
+        new("gate: baseline folder that cannot be written", ["update", "--baseline", "/proc/baseline", "--current", "{repo}/results/baseline"], "--baseline", Tool: Gate),
+        // Output paths
+        new("--output is a directory", Run("--output", "{fx}"), "--output"),
+        new("--output in a folder that cannot be written", Run("--output", "/proc/result.json"), "--output"),
+        new("--output under a file", Run("--output", "{fx}/devices/valid.json/result.json"), "--output"),
+        new("--output empty", Run("--output", ""), "--output"),
+    ];
+}
