@@ -7,24 +7,32 @@
 #   decode     decode-only steps at 1/32/128 against the card's read bandwidth (decode.json)
 #   moe        one Qwen3-30B-A3B MoE layer at T = 1..8192: our kernels and cuBLAS (moe.json), then the peers in the same
 #              run (peers.log; needs moe_layer_peer.py beside the archive and PyTorch/Triton)
-#   serve      chunked-512 vs layered over SERVE_REQUESTS (default 100) requests of arxiv-long at SERVE_RATE req/s (default 1.0)
-#              on the GPU executor (measured.json, the `compare` format)
+#   serve      chunked-512 vs layered over SERVE_REQUESTS (default 110: ~100 after the prompts over 32768 tokens are dropped)
+#              requests of arxiv-long at SERVE_RATE req/s (default 1.0) on the GPU executor, KV pool SERVE_KV_BLOCKS (default
+#              40000 blocks of 16 tokens; pass the same to the simulator to replay it) (measured.json, the `compare` format)
 #   join       one 8192-token prompt alone and joining 32 / 128 running decodes, chunked vs layered (join-D.json)
 #   bdn        the BenchmarkDotNet GPU suite (category Gpu), in process (bdn/)
-#   calibrate  a DeviceProfile fitted to our kernels (profile.json, calibration.json)
-# Environment: APP (default .gpu/app.tar.xz), PEERS (default .gpu/moe_layer_peer.py).
+#   calibrate  every iteration of the calibration scenarios (calibration-samples.json) and the DeviceProfile fitted to them
+#              (profile.json, calibration-report.json); `calibrate --refit-from` refits the samples without a GPU
+# Environment: APP (default .gpu/app.tar.xz), APP_DIR (an unpacked one), PEERS (default .gpu/moe_layer_peer.py), STAGE_TIMEOUT_<stage>.
 set -uo pipefail
 out=${1:?usage: run.sh OUT_DIR STAGE...}; shift
 mkdir -p "$out"
 app=${APP:-.gpu/app.tar.xz}
 peers=${PEERS:-.gpu/moe_layer_peer.py}
-d=$(mktemp -d)
-tar -xJf "$app" -C "$d"
+# APP_DIR: an already unpacked archive (several calls of this script then unpack it once).
+if [[ -n "${APP_DIR:-}" && -x "${APP_DIR}/layered-prefill" ]]; then d=$APP_DIR; else d=$(mktemp -d); tar -xJf "$app" -C "$d"; fi
 A=$d/layered-prefill
 export PATH=$PATH:/usr/local/cuda/bin PYTHONUNBUFFERED=1
 stage() { echo "== $1 $(date -u +%H:%M:%S)"; }
+# STAGE_TIMEOUT_<stage> (seconds) bounds a stage, so that one overrun cannot take the stages after it.
 for s in "$@"; do
   stage "$s"
+  limit_var="STAGE_TIMEOUT_$s"
+  limit=${!limit_var:-0}
+  if ((limit > 0)); then
+    ( sleep "$limit"; pkill -f "$d/layered-prefill" ) & watchdog=$!
+  fi
   case "$s" in
     env) { date -u; nvidia-smi --query-gpu=name,driver_version,memory.total,memory.used,clocks.current.sm,clocks.current.memory,power.draw --format=csv; } | tee "$out/env.log" ;;
     selftest) $A selftest --backend ilgpu-cuda 2>&1 | tee "$out/selftest.log" ;;
@@ -32,15 +40,18 @@ for s in "$@"; do
     moe)
       $A gpu-moe-bench --kernel 7 --cublas true --tokens 1,8,32,128,512,2048,8192 --check-tokens 1,7,300,2048,4100 --out "$out/moe.json" 2>&1 | tee "$out/moe.log"
       python3 "$peers" --tokens 1,8,32,128,512,2048,8192 2>&1 | tee "$out/peers.log" ;;
-    serve) $A compare --executor kernels --backend ilgpu-cuda --model qwen3-30b-a3b --trace arxiv-long --requests "${SERVE_REQUESTS:-100}" \
-             --rate "${SERVE_RATE:-1.0}" --policies chunked,layered --timelines --iteration-log --output "$out/measured.json" 2>&1 | tee "$out/serve.log" ;;
+    serve) $A compare --executor kernels --backend ilgpu-cuda --model qwen3-30b-a3b --trace arxiv-long --requests "${SERVE_REQUESTS:-110}" \
+             --rate "${SERVE_RATE:-1.0}" --kv-blocks "${SERVE_KV_BLOCKS:-40000}" --policies chunked,layered --timelines --iteration-log \
+             --output "$out/measured.json" 2>&1 | tee "$out/serve.log" ;;
     join)
-      for n in 0 32 128; do
+      for n in ${JOIN_DECODES:-0 32 128}; do
         $A compare --executor kernels --backend ilgpu-cuda --model qwen3-30b-a3b --join-decodes "$n" --prompt-tokens 8192 \
           --policies chunked,layered --timelines --output "$out/join-$n.json" 2>&1 | tee "$out/join-$n.log"
       done ;;
     bdn) (cd "$out" && "$d/LayeredPrefill.Benchmarks" --filter '*GpuPrefill*' --artifacts "$out/bdn" 2>&1 | tee "$out/bdn.log") ;;
-    calibrate) $A calibrate --out "$out/profile.json" --details "$out/calibration.json" 2>&1 | tee "$out/calibrate.log" ;;
+    calibrate) $A calibrate --output "$out/profile.json" --samples-output "$out/calibration-samples.json" \
+                 --details-output "$out/calibration-report.json" 2>&1 | tee "$out/calibrate.log" ;;
     *) echo "unknown stage '$s'" >&2; exit 2 ;;
   esac
+  if ((limit > 0)); then kill "$watchdog" 2>/dev/null; wait "$watchdog" 2>/dev/null; fi
 done

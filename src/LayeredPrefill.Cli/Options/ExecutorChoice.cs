@@ -14,7 +14,9 @@ internal sealed record ExecutorChoice(Func<ExperimentSpec, IExecutor> Factory, b
     public static ExecutorChoice Resolve(ServingOptions o, ParseResult p, Workload workload, Models.MoeModel model)
     {
         string kind = p.GetValue(o.Executor)!.Trim().ToLowerInvariant();
-        if (kind == "roofline") return new(ExperimentRunner.Roofline, false, null, null);
+        bool explicitKv = p.GetResult(o.KvBlocks) is { Implicit: false };
+        // An explicit --kv-blocks sizes the roofline's KV pool too, so a simulation can replay a kernel run's exact capacity.
+        if (kind == "roofline") return new(ExperimentRunner.Roofline, false, explicitKv ? ValidBlocks(p.GetValue(o.KvBlocks)) : null, null);
         if (kind != "kernels") throw new UserInputException($"--executor: unknown executor '{kind}' (valid: roofline, kernels)");
 
         string backend = p.GetValue(o.Backend)!.Trim().ToLowerInvariant();
@@ -25,12 +27,14 @@ internal sealed record ExecutorChoice(Func<ExperimentSpec, IExecutor> Factory, b
         // The largest batch any policy builds: a whole prompt (prefill-first, or a recompute) or a budget, plus every running decode.
         int maxBatch = Math.Max(longest, Math.Max(p.GetValue(o.ChunkBudget), p.GetValue(o.LayeredBudget))) + p.GetValue(o.MaxSeqs);
         int kvBlocks = p.GetValue(o.KvBlocks);
-        if (backend == BackendRegistry.Cuda && p.GetResult(o.KvBlocks) is null or { Implicit: true })
+        if (backend == BackendRegistry.Cuda && !explicitKv)
             kvBlocks = CudaKvBlocks(model, probe, p.GetValue(o.GpuMemoryUtilization), maxBatch);
-        if (kvBlocks <= 0) throw new UserInputException($"--kv-blocks must be > 0 (got {kvBlocks})");
+        ValidBlocks(kvBlocks);
         long seed = p.GetValue(o.Seed);
         return new(spec => new KernelExecutor(spec.Model, new EngineOptions(backend, seed, kvBlocks, maxPositions, MaxBatchTokens: maxBatch)), true, kvBlocks, 0);
     }
+
+    private static int ValidBlocks(int blocks) => blocks > 0 ? blocks : throw new UserInputException($"--kv-blocks must be > 0 (got {blocks})");
 
     /// <summary>The KV pool a GPU holds after the weights and activations, from its memory × --gpu-memory-utilization (as vLLM sizes it).</summary>
     private static int CudaKvBlocks(Models.MoeModel model, BackendProbe probe, double utilization, int maxBatch)

@@ -55,7 +55,7 @@ public static class AttentionKernel
     private const int StageBytes = 2 * KvTile * MaxRowBytes;      // 16 KB: K then V of 32 positions
     private const int SharedWords = (QBytes + 2 * StageBytes) / 4; // 48 KB, the static limit
 
-    /// <summary>The kernel; grid = (tiles, query heads / 4), group = <see cref="Threads"/>.</summary>
+    /// <summary>The kernel; grid = (query heads / 4, tiles), group = <see cref="Threads"/>.</summary>
     public static void Kernel(
         AttentionArgs args,
         ArrayView<int> tiles,      // TileInts per tile
@@ -66,7 +66,9 @@ public static class AttentionKernel
         ArrayView<uint> output,    // bf16 pairs [rows, QueryHeads·HeadDim / 2]
         ArrayView<float> partial)  // decode splits: [partials, QueryHeads, PartialStride]
     {
-        int tile = Grid.IdxX, quad = Grid.IdxY, tid = Group.IdxX;
+        // Grid x = the query heads' quads, so the blocks of one tile (and the two quads that share a KV head) run together and
+        // the second reader of a KV tile finds it in L2.
+        int tile = Grid.IdxY, quad = Grid.IdxX, tid = Group.IdxX;
         int rowStart = tiles[tile * TileInts], rows = tiles[tile * TileInts + 1];
         int tableOffset = tiles[tile * TileInts + 2], pos0 = tiles[tile * TileInts + 3];
         int firstKvTile = tiles[tile * TileInts + 4], endKvTile = tiles[tile * TileInts + 5], split = tiles[tile * TileInts + 6];

@@ -271,7 +271,7 @@ public sealed class CudaBackend : IMoeBackend
         if (plan.TileCount > 0)
         {
             var partial = _s.Get<float>("attentionPartial", (long)Math.Max(1, plan.SplitCount) * _m.QueryHeads * AttentionKernel.PartialStride(_m.HeadDim));
-            _k.Attention(new KernelConfig(new Index2D(plan.TileCount, _m.QueryHeads / 4), new Index2D(AttentionKernel.Threads, 1)),
+            _k.Attention(new KernelConfig(new Index2D(_m.QueryHeads / 4, plan.TileCount), new Index2D(AttentionKernel.Threads, 1)),
                 _attention, v.Tiles, Chunks(q), ((ArrayView<ushort>)_keys[l].View).Cast<U4>(), ((ArrayView<ushort>)_values[l].View).Cast<U4>(), blockTable, attn, partial);
             if (plan.DecodeRowCount > 0)
                 _k.AttentionCombine(stream, plan.DecodeRowCount * _queryWidth, _attention, v.DecodeRows, partial, attn.Cast<ushort>());

@@ -311,7 +311,7 @@ public static class CudaKernelChecks
             using var output = PoisonedPairs((long)total * qWidth / 2);
             using var partial = PoisonedFloats((long)Math.Max(1, plan.SplitCount) * qh * AttentionKernel.PartialStride(d));
             var args = Args(d, qh, kvh);
-            k.Attention(new KernelConfig(new Index2D(plan.TileCount, qh / 4), new Index2D(AttentionKernel.Threads, 1)), args, tiles.View,
+            k.Attention(new KernelConfig(new Index2D(qh / 4, plan.TileCount), new Index2D(AttentionKernel.Threads, 1)), args, tiles.View,
                 ((ArrayView<uint>)qb.View).Cast<U4>(), ((ArrayView<ushort>)keys.View).Cast<U4>(), ((ArrayView<ushort>)values.View).Cast<U4>(), tb.View, output.View, partial.View);
             if (plan.DecodeRowCount > 0) k.AttentionCombine(S, plan.DecodeRowCount * qWidth, args, drows.View, partial.View, ((ArrayView<uint>)output.View).Cast<ushort>());
             _a.Synchronize();

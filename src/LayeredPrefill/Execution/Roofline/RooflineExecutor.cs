@@ -30,6 +30,11 @@ public sealed class RooflineExecutor : IExecutor
     private readonly double _expertBytesPerGpu;
     private readonly double _hiddenBytes;
     private double[] _prefillPairs = new double[16];
+    private readonly OpClass[] _slotClass;
+    private int _layer = -1;
+
+    /// <summary>Called with every op the executor prices (a calibration fits measured op times to this exact accounting).</summary>
+    public Action<RooflineOp>? Observer { get; init; }
 
     /// <summary>A roofline executor for <paramref name="model"/> on <paramref name="tensorParallel"/> GPUs of kind <paramref name="device"/>.</summary>
     /// <param name="perLayerDetail">Fill <see cref="IterationCost.Layers"/> (costs an allocation per iteration).</param>
@@ -64,6 +69,7 @@ public sealed class RooflineExecutor : IExecutor
         _bytesPerSecond = slots.Select(e => device.PeakMemoryBytesPerSecond * e.MemoryFraction).ToArray();
         _flopsPerSecond = slots.Select(e => device.PeakMatrixFlopsPerSecond * e.ComputeFraction).ToArray();
         _launchSeconds = slots.Select(e => e.LaunchOverheadSeconds).ToArray();
+        _slotClass = Enumerable.Range(0, slots.Count).Select(i => i < Enum.GetValues<OpClass>().Length ? (OpClass)i : i == _pagedPrefillSlot ? OpClass.Attention : OpClass.DenseGemm).ToArray();
         _expertBytesPerGpu = (double)model.ExpertBytes / tensorParallel;
         _hiddenBytes = (double)model.HiddenSize * model.BytesPerWeight;
     }
@@ -141,6 +147,7 @@ public sealed class RooflineExecutor : IExecutor
         double dispatchedSeconds = 0, gpuSeconds = acc.Seconds;
         for (int layer = 0; layer < _layers.Length; layer++)
         {
+            _layer = layer;
             ref readonly var s = ref _layers[layer];
             bool windowed = s.IsSlidingWindow;
             int prefillTokens = 0;
@@ -196,6 +203,7 @@ public sealed class RooflineExecutor : IExecutor
             details?.Add(new LayerCost(layer, tokens, acc.Seconds - before, moeSeconds, distinct, distinct * _model.ExpertBytes, attentionSeconds));
         }
 
+        _layer = -1;
         acc.Seconds = gpuSeconds; // the layers' kernels plus any wait for the host
         PriceLmHead(leavingTokens, emitting, ref acc);
         acc.Seconds += _overhead.IterationSeconds(maxLayerTokens) + _overhead.HostSeconds(plan.PrefillTokens, decodeCount + prefills.Count, decodeKvFull);
@@ -235,7 +243,8 @@ public sealed class RooflineExecutor : IExecutor
         Op((int)op, ref acc, expertBytes, denseBytes, kvRead, kvWrite, activation, flops);
 
     /// <summary>As above, at the rates of slot <paramref name="i"/> (an op class, or a shaped efficiency's slot).</summary>
-    private double Op(int i, ref Accumulator acc, double expertBytes, double denseBytes, double kvRead, double kvWrite, double activation, double flops)
+    private double Op(int i, ref Accumulator acc, double expertBytes, double denseBytes, double kvRead, double kvWrite, double activation, double flops,
+        double? tokensPerExpert = null)
     {
         acc.ExpertBytes += expertBytes;
         acc.DenseBytes += denseBytes;
@@ -246,6 +255,7 @@ public sealed class RooflineExecutor : IExecutor
         double bytes = expertBytes + denseBytes + kvRead + kvWrite + activation;
         double seconds = Math.Max(bytes / _bytesPerSecond[i], flops / _flopsPerSecond[i]) + _launchSeconds[i];
         acc.Seconds += seconds;
+        Observer?.Invoke(new RooflineOp(_slotClass[i], i, _layer, bytes, flops, seconds, tokensPerExpert));
         return seconds;
     }
 
@@ -257,7 +267,7 @@ public sealed class RooflineExecutor : IExecutor
     {
         int slot = (int)OpClass.ExpertGemm;
         if (_expertCurve is null || distinct <= 0)
-            return Op(slot, ref acc, distinct * _expertBytesPerGpu, 0, 0, 0, activation, flops);
+            return Op(slot, ref acc, distinct * _expertBytesPerGpu, 0, 0, 0, activation, flops, distinct > 0 ? tokens * _model.TopK / distinct : null);
         var (compute, memory) = _expertCurve.At(tokens * _model.TopK / distinct);
         double expertBytes = distinct * _expertBytesPerGpu;
         acc.ExpertBytes += expertBytes;
@@ -266,6 +276,7 @@ public sealed class RooflineExecutor : IExecutor
         double seconds = Math.Max((expertBytes + activation) / (_device.PeakMemoryBytesPerSecond * memory), flops / (_device.PeakMatrixFlopsPerSecond * compute))
             + _launchSeconds[slot];
         acc.Seconds += seconds;
+        Observer?.Invoke(new RooflineOp(OpClass.ExpertGemm, slot, _layer, expertBytes + activation, flops, seconds, tokens * _model.TopK / distinct));
         return seconds;
     }
 

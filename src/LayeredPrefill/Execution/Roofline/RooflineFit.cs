@@ -1,6 +1,4 @@
-using LayeredPrefill.Execution.Roofline;
-
-namespace LayeredPrefill.Kernels.Cuda;
+namespace LayeredPrefill.Execution.Roofline;
 
 /// <summary>One measured op: its work and its time.</summary>
 public sealed record OpSample(double Flops, double Bytes, double Seconds);
