@@ -193,10 +193,10 @@ public sealed class CudaBackend : IMoeBackend
             {
                 x = _s.Get<float>("compact", (long)t * hd);
                 _k.GatherRows(stream, t * hd, hidden, views.RowMap, x, hd);
-                _ops?.Mark("gather");
+                _ops?.Mark("row-gather");
             }
             RunLayer(l, plan, views, x, blockTable, flags, counts);
-            if (!plan.IsPrefix) { _k.ScatterRows(stream, t * hd, x, views.RowMap, hidden, hd); _ops?.Mark("scatter"); }
+            if (!plan.IsPrefix) { _k.ScatterRows(stream, t * hd, x, views.RowMap, hidden, hd); _ops?.Mark("row-scatter"); }
             _clock.Mark(3 * l + 2);
         }
         foreach (var seg in batch.Segments.Where(s => s.StoresHidden))

@@ -28,16 +28,6 @@ public sealed record IterationPrediction(string Scenario, int Index, bool HeldOu
 /// </summary>
 public static class GpuCalibration
 {
-    /// <summary>Which measured ops (the GPU backend's profile names) make up each roofline op class.</summary>
-    public static IReadOnlyDictionary<OpClass, string[]> KernelsOf { get; } = new Dictionary<OpClass, string[]>
-    {
-        [OpClass.Elementwise] = ["attn-norm", "ffn-norm", "rope+kv-write", "combine", "embed", "gather", "scatter"],
-        [OpClass.Attention] = ["attention"],
-        [OpClass.Router] = ["router-gemm", "top-k", "sort", "scatter-slots"],
-        [OpClass.ExpertGemm] = ["gate-up", "down"],
-        [OpClass.LmHead] = ["lm-head"],
-    };
-
     private const string QkvKernel = "qkv-proj", OKernel = "o-proj";
 
     /// <summary>Fits the profile named <paramref name="name"/> for <paramref name="model"/> on one GPU, keeping <paramref name="basis"/>'s
@@ -61,23 +51,30 @@ public static class GpuCalibration
                 double measured = kernels.Sum(k => x.Sample.OpSeconds.GetValueOrDefault(k));
                 return ops.Count == 0 || measured <= 0 ? null : new OpSample(ops.Sum(o => o.Flops) / ops.Count, ops.Sum(o => o.Bytes) / ops.Count, measured / ops.Count);
             }).OfType<OpSample>().ToList();
-        OpEfficiency FitClass(string label, List<OpSample> s)
+        OpEfficiency FitClass(string label, List<OpSample> s, OpClass fallback)
         {
+            if (s.Count == 0)
+            {
+                errors.Add(new CalibrationError(label + " (no samples: the basis's efficiency kept)", 0, double.NaN, 0, double.NaN));
+                return basis.For(fallback);
+            }
+            // A fitted fraction above 1 means part of the counted bytes came from L2; the profile takes physical fractions.
             var e = RooflineFit.Fit(s, peakF, peakB);
+            e = e with { ComputeFraction = Math.Min(1, e.ComputeFraction), MemoryFraction = Math.Min(1, e.MemoryFraction) };
             errors.Add(new CalibrationError(label, s.Count, RooflineFit.Mape(e, s, peakF, peakB), 0, double.NaN));
             return e;
         }
 
         // Elementwise: the two norms, RoPE with the KV write and the combine of each layer (the roofline prices them as one op).
         efficiency[OpClass.Elementwise] = FitClass("Elementwise", Calls(o => o.Class == OpClass.Elementwise && o.Layer >= 0,
-            ["attn-norm", "ffn-norm", "rope+kv-write", "combine"]));
+            ["attn-norm", "ffn-norm", "rope+kv-write", "combine"]), OpClass.Elementwise);
         // Attention: decode steps (memory-bound) and prompt chunks (compute-bound) fit one class; mixed batches price two ops
         // where the GPU runs one launch, so they are held out.
         efficiency[OpClass.Attention] = FitClass("Attention", Calls(o => o.Class == OpClass.Attention, ["attention"],
-            s => s.Plan.Prefills.Count == 0 || s.Plan.Decodes.Count == 0));
-        efficiency[OpClass.Router] = FitClass("Router", Calls(o => o.Class == OpClass.Router, ["router-gemm", "top-k", "sort", "scatter"]));
+            s => s.Plan.Prefills.Count == 0 || s.Plan.Decodes.Count == 0), OpClass.Attention);
+        efficiency[OpClass.Router] = FitClass("Router", Calls(o => o.Class == OpClass.Router, ["router-gemm", "top-k", "sort", "scatter"]), OpClass.Router);
         var experts = Calls(o => o.Class == OpClass.ExpertGemm, ["gate-up", "down"]);
-        efficiency[OpClass.ExpertGemm] = FitClass("ExpertGemm", experts);
+        efficiency[OpClass.ExpertGemm] = FitClass("ExpertGemm", experts, OpClass.ExpertGemm);
         // The LM head's kernels (final norm of the emitting rows, vocab GEMM, argmax) against the roofline's final norm and LM head.
         var lm = train.Select(x =>
         {
@@ -85,7 +82,7 @@ public static class GpuCalibration
             double measured = x.Sample.OpSeconds.GetValueOrDefault("lm-head");
             return ops.All(o => o.Class != OpClass.LmHead) || measured <= 0 ? null : new OpSample(ops.Sum(o => o.Flops), ops.Sum(o => o.Bytes), measured);
         }).OfType<OpSample>().ToList();
-        efficiency[OpClass.LmHead] = FitClass("LmHead", lm);
+        efficiency[OpClass.LmHead] = FitClass("LmHead", lm, OpClass.LmHead);
 
         // Dense projections, one fit per shape (their weight bytes name the shape in the profile).
         var shape = RooflineLayerShape.Of(model, 0, 1);
@@ -99,7 +96,7 @@ public static class GpuCalibration
                 double measured = x.Sample.OpSeconds.GetValueOrDefault(kernel);
                 return ops.Count == 0 || measured <= 0 ? null : new OpSample(ops.Sum(o => o.Flops) / ops.Count, ops.Sum(o => o.Bytes) / ops.Count, measured / ops.Count);
             }).OfType<OpSample>().ToList();
-            var e = FitClass($"DenseGemm {kernel}", calls);
+            var e = FitClass($"DenseGemm {kernel}", calls, OpClass.DenseGemm);
             shaped.Add(new ShapedEfficiency(OpClass.DenseGemm, weightBytes, e));
         }
 
