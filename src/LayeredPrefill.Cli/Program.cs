@@ -12,7 +12,6 @@ root.Subcommands.Add(ReportCommand.Create());
 root.Subcommands.Add(PaperCommand.Create());
 root.Subcommands.Add(GpuPtxCommand.Create());
 root.Subcommands.Add(GpuMoeBenchCommand.Create());
-root.Subcommands.Add(GpuServeMoeCommand.Create());
 root.Subcommands.Add(CalibrateCommand.Create());
 root.Subcommands.Add(CalibrationCheckCommand.Create());
 root.Subcommands.Add(GpuReportCommand.Create());

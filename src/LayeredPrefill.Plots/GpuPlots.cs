@@ -55,38 +55,22 @@ public static class GpuPlots
         return PlotFile.Save(plot, folder, stem, plot.Axes.Title.Label.Text);
     }
 
-    /// <summary>Every iteration's time (first repeat) of each serve run: prefill iterations of chunked vs layered, with decode rows.</summary>
-    public static PlotImage ServeIterations(int prompt, int layers, IReadOnlyList<ServeSeries> runs, string card, string folder)
-    {
-        var plot = PlotFile.New($"Iteration times, {prompt}-token prompt through {layers} MoE layers on {card}", "iteration", "ms");
-        foreach (var run in runs)
-        {
-            var color = PlotFile.Family(run.Policy);
-            // Decode-row count by marker and line width (solid lines: SVG export drops dashes).
-            var marker = run.Decodes == 0 ? MarkerShape.FilledCircle : run.Decodes <= 32 ? MarkerShape.OpenCircle : MarkerShape.FilledSquare;
-            var ys = run.IterationMillis.Take(run.Iterations).ToArray();
-            var s = plot.Add.Scatter(Enumerable.Range(1, ys.Length).Select(x => (double)x).ToArray(), ys, color);
-            s.MarkerShape = marker;
-            s.LineWidth = run.Decodes == 0 ? 2.5f : 1.5f;
-            s.MarkerSize = 7;
-            s.LegendText = $"{run.Policy}, {run.Decodes} decode rows: TTFT {ys.Sum().ToString("0", CultureInfo.InvariantCulture)} ms";
-        }
-        plot.Axes.SetLimitsY(0, runs.Max(r => r.IterationMillis.Max()) * 1.35);
-        plot.ShowLegend(Alignment.UpperRight);
-        return PlotFile.Save(plot, folder, "serve-iterations", plot.Axes.Title.Label.Text);
-    }
-
-    /// <summary>Predicted against measured time of every serve iteration, with the y = x line.</summary>
+    /// <summary>Predicted against measured time of every calibration iteration, with the y = x line.</summary>
     public static PlotImage Calibration(IReadOnlyList<CalibrationDot> rows, double mape, string card, string folder)
     {
         var plot = PlotFile.New($"Calibrated profile vs measured iterations on {card} (MAPE {mape.ToString("0.0", CultureInfo.InvariantCulture)}%)",
             "measured iteration time (ms)", "predicted by the calibrated profile (ms)");
+        int index = 0;
         foreach (var g in rows.GroupBy(r => (r.Policy, r.Decodes)))
         {
-            var dots = plot.Add.ScatterPoints(g.Select(r => r.MeasuredMillis).ToArray(), g.Select(r => r.PredictedMillis).ToArray(), PlotFile.Family(g.Key.Policy));
-            dots.MarkerShape = g.Key.Decodes == 0 ? MarkerShape.FilledCircle : g.Key.Decodes <= 32 ? MarkerShape.OpenCircle : MarkerShape.FilledSquare;
+            // Decode-count groups keep the policy's colour; other groups (fitted, held out) get a colour and a marker each.
+            var color = g.Key.Decodes < 0 ? PlotFile.Series(index) : PlotFile.Family(g.Key.Policy);
+            var dots = plot.Add.ScatterPoints(g.Select(r => r.MeasuredMillis).ToArray(), g.Select(r => r.PredictedMillis).ToArray(), color);
+            dots.MarkerShape = g.Key.Decodes < 0 ? (index % 2 == 0 ? MarkerShape.FilledCircle : MarkerShape.OpenSquare)
+                : g.Key.Decodes == 0 ? MarkerShape.FilledCircle : g.Key.Decodes <= 32 ? MarkerShape.OpenCircle : MarkerShape.FilledSquare;
+            index++;
             dots.MarkerSize = 8;
-            dots.LegendText = $"{g.Key.Policy}, {g.Key.Decodes} decode rows";
+            dots.LegendText = g.Key.Decodes < 0 ? g.Key.Policy : $"{g.Key.Policy}, {g.Key.Decodes} decode rows";
         }
         double max = rows.Max(r => Math.Max(r.MeasuredMillis, r.PredictedMillis)) * 1.05;
         var diagonal = plot.Add.Line(0, 0, max, max);

@@ -1,48 +1,54 @@
 using System.CommandLine;
-using System.Text.Json;
-using LayeredPrefill.Kernels.Cuda;
+using System.Globalization;
+using LayeredPrefill.Cli.Options;
+using LayeredPrefill.Execution.Calibration;
 using LayeredPrefill.Execution.Roofline;
+using LayeredPrefill.IO;
+using LayeredPrefill.Models;
+using LayeredPrefill.Reporting.Gpu;
 
 namespace LayeredPrefill.Cli.Commands;
 
-/// <summary>`calibration-check`: a calibrated profile's error on whole measured iterations it was not fitted to (no GPU needed).</summary>
+/// <summary>`calibration-check`: a device profile's error on every iteration a GPU calibration measured, priced by the roofline executor itself (no GPU needed).</summary>
 internal static class CalibrationCheckCommand
 {
     internal static Command Create()
     {
-        var profile = new Option<string>("--profile") { Description = "DeviceProfile JSON written by `calibrate`", Required = true };
-        var serve = new Option<string>("--serve") { Description = "Result JSON written by `gpu-serve-moe` on the same card", Required = true };
-        var output = new Option<string>("--out") { Description = "JSON with every iteration, measured and predicted (optional)", DefaultValueFactory = _ => "" };
-        var cmd = new Command("calibration-check", "Predict every iteration of a gpu-serve-moe run from a calibrated profile and report the error (held-out iteration shapes)");
-        foreach (var o in new Option[] { profile, serve, output }) cmd.Options.Add(o);
-        cmd.SetAction(parse =>
+        var device = new Option<string>("--device") { Description = "Device preset or DeviceProfile JSON to check.", Required = true };
+        var samples = new Option<string>("--samples") { Description = "Samples file written by `calibrate` on a GPU.", Required = true };
+        var model = new Option<string>("--model") { Description = "Model preset the samples ran.", DefaultValueFactory = _ => "qwen3-30b-a3b" };
+        var output = SharedOptions.Output("every iteration, measured and predicted, as JSON");
+        var cmd = new Command("calibration-check", "Price every measured calibration iteration with a device profile and report the error (fitted and held-out iterations)")
+            { device, samples, model, output };
+        cmd.SetAction((parse, cancel) => CliHost.GuardAsync(() =>
         {
-            string outPath = parse.GetValue(output)!;
-            if (outPath.Length > 0) LayeredPrefill.IO.AtomicFile.EnsureWritable(outPath, "--out");
-            var p = DeviceProfileJson.Load(parse.GetValue(profile)!);
-            var file = IterationCheck.ReadServeFile(parse.GetValue(serve)!);
-            var rows = IterationCheck.Predict(p, MoeShape.Qwen3, file);
-            Console.WriteLine($"{p.Name} vs {file.Device}: {file.Layers} layers, prompt {file.Prompt}, chunk {file.Chunk}, layered G={file.Groups}");
-            Console.WriteLine($"{"policy",-8} {"decodes",7} {"iters",5} {"measured_ms",12} {"predicted_ms",12} {"sum_err",8} {"MAPE",7} {"worst",7}");
-            foreach (var g in rows.GroupBy(r => (r.Policy, r.Decodes)))
+            string? outPath = parse.GetValue(output) is { } o ? AtomicFile.EnsureWritable(o, "--output") : null;
+            var profile = DeviceCatalog.Resolve(parse.GetValue(device)!);
+            var file = GpuResultFile.Load<CalibrationSamples>(parse.GetValue(samples)!);
+            var m = ModelCatalog.GetOrReadConfig(parse.GetValue(model)!);
+            var rows = GpuCalibration.Predict(file, m, profile);
+            Console.WriteLine($"{profile.Name} vs {file.Device.Card} ({file.Device.Date}), {file.Model}");
+            Console.WriteLine($"{"scenario",-40} {"iters",5} {"measured_ms",12} {"predicted_ms",12} {"sum_err",8} {"MAPE",7}");
+            foreach (var g in rows.GroupBy(r => r.Scenario))
             {
-                double m = g.Sum(r => r.MeasuredMillis), q = g.Sum(r => r.PredictedMillis);
-                double worst = g.Max(r => Math.Abs(r.ErrorPercent));
-                Console.WriteLine($"{g.Key.Policy,-8} {g.Key.Decodes,7} {g.Count(),5} {m,12:F2} {q,12:F2} {100 * (q - m) / m,7:F1}% {IterationCheck.Mape(g),6:F1}% {worst,6:F1}%");
+                double me = g.Sum(r => r.MeasuredMillis), pr = g.Sum(r => r.PredictedMillis);
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"{g.Key,-40} {g.Count(),5} {me,12:F2} {pr,12:F2} {100 * (pr - me) / me,7:F1}% {g.Average(r => Math.Abs(r.ErrorPercent)),6:F1}%"));
             }
-            double mape = IterationCheck.Mape(rows);
-            Console.WriteLine($"all {rows.Count} iterations: MAPE {mape:F1}%");
-            if (outPath.Length > 0)
+            foreach (bool held in new[] { false, true })
             {
-                LayeredPrefill.IO.AtomicFile.WriteAllText(outPath, JsonSerializer.Serialize(new
-                {
-                    profile = p.Name, profile_source = p.Source, serve_device = file.Device, file.Layers, file.Prompt, file.Chunk, file.Groups,
-                    mape_percent = mape, iterations = rows,
-                }, new JsonSerializerOptions { WriteIndented = true }));
-                Console.WriteLine($"wrote {outPath}");
+                var part = rows.Where(r => r.HeldOut == held).ToList();
+                if (part.Count > 0)
+                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                        $"{(held ? "held-out" : "fitted")} iterations: {part.Count}, MAPE {part.Average(r => Math.Abs(r.ErrorPercent)):F1}%"));
+            }
+            if (outPath is not null)
+            {
+                GpuResultFile.Save(outPath, new CalibrationReport(file.Device, file.Model, Path.GetFileName(parse.GetValue(samples)!), [], rows));
+                Console.Error.WriteLine($"wrote {outPath}");
             }
             return 0;
-        });
+        }));
         return cmd;
     }
 }

@@ -1,3 +1,4 @@
+using LayeredPrefill.Randomness;
 using System.CommandLine;
 using System.Text.Json;
 using ILGPU;
@@ -60,7 +61,7 @@ internal static class GpuMoeBenchCommand
         using var ws = new MoeWorkspace(k, shape, maxTokens);
         acc.Synchronize();
 
-        var rng = new Random(seed);
+        var rng = new SeededRandom(seed);
         var reference = new MoeReference(shape, w.Router.GetAsArray1D(), w.GateUp.GetAsArray1D(), w.Down.GetAsArray1D());
         var checks = new List<MoeCheckResult>();
         foreach (int t in checkList)

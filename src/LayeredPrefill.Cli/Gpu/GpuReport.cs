@@ -1,8 +1,7 @@
 using System.Globalization;
 using System.Text;
 using LayeredPrefill.IO;
-using LayeredPrefill.Kernels.Cuda;
-using LayeredPrefill.Execution.Roofline;
+using LayeredPrefill.Execution.Calibration;
 using LayeredPrefill.Plots;
 using LayeredPrefill.Reporting.Gpu;
 using LayeredPrefill.Reporting.Reports;
@@ -13,56 +12,49 @@ namespace LayeredPrefill.Cli.Gpu;
 /// <remarks>Lives in the CLI because it joins the CUDA result readers (Kernels) with the plots (Plots), which stay apart.</remarks>
 public static class GpuReport
 {
-    /// <summary>The layer-time targets of issue 6: our time over the best peer's, at most, per batch size.</summary>
-    public static readonly IReadOnlyDictionary<int, double> Targets = new Dictionary<int, double>
-    {
-        [1] = 1.5, [8] = 1.3, [32] = 1.2, [64] = 1.2, [128] = 1.2, [512] = 1.4, [2048] = 2.0, [8192] = 2.3,
-    };
+    /// <summary>The layer-time targets: our time over the best peer's in the same call, at most 1.1 below 512 tokens and 1.0 from 512.</summary>
+    public static double Target(int tokens) => tokens >= 512 ? 1.0 : 1.1;
 
     /// <summary>
-    /// Renders the plots of <paramref name="runFolder"/> into <paramref name="outFolder"/>: needs bench7.json and peer.log;
-    /// bench4.json (the same-call control), serve7.json and a calibrated profile add their plots when present.
+    /// Renders the plots of <paramref name="runFolder"/> into <paramref name="outFolder"/>: needs moe.json (`gpu-moe-bench --output`)
+    /// and peers.log (the peer script, same call); calibration-report.json (`calibrate`) adds the predicted-vs-measured plot.
     /// </summary>
-    public static IReadOnlyList<PlotImage> Render(string runFolder, string outFolder, string? profilePath)
+    public static IReadOnlyList<PlotImage> Render(string runFolder, string outFolder)
     {
         string F(string name) => Path.Combine(runFolder, name);
         if (!Directory.Exists(runFolder)) throw new UserInputException($"--run: folder '{runFolder}' does not exist");
-        var ours = GpuRunFiles.ReadBench(F("bench7.json"));
-        var (ceilings, peers) = GpuRunFiles.ReadPeerLog(F("peer.log"));
-        var control = File.Exists(F("bench4.json")) ? GpuRunFiles.ReadBench(F("bench4.json")) : null;
+        var ours = GpuRunFiles.ReadBench(F("moe.json"));
+        var (ceilings, peers) = GpuRunFiles.ReadPeerLog(F("peers.log"));
         string card = ceilings.Card;
         var images = new List<PlotImage>();
 
         var series = new List<(string, IReadOnlyList<(int, double)>)>
         {
-            ("ours: kernel 7 (default)", ours.Select(t => (t.Tokens, t.MoeMicros)).ToArray()),
+            ("ours: kernel 7 (mma.sync tile GEMM)", ours.Select(t => (t.Tokens, t.MoeMicros)).ToArray()),
         };
-        if (control is not null) series.Add(("kernel 4 (previous default), same call", control.Select(t => (t.Tokens, t.MoeMicros)).ToArray()));
         series.Add(("vLLM fused MoE (Triton), same call", peers.Select(p => (p.Tokens, p.TritonMicros)).ToArray()));
         series.Add(("torch._grouped_mm, same call", peers.Select(p => (p.Tokens, p.GroupedMicros)).ToArray()));
         if (ours.Any(t => double.IsFinite(t.CublasMicros)))
             series.Add(("cuBLAS, one GEMM per expert", ours.Where(t => double.IsFinite(t.CublasMicros)).Select(t => (t.Tokens, t.CublasMicros)).ToArray()));
         images.Add(GpuPlots.LayerTime(series, card, outFolder));
 
-        var ratios = peers.Where(p => Targets.ContainsKey(p.Tokens) && ours.Any(t => t.Tokens == p.Tokens))
-            .Select(p => (p.Tokens, ours.First(t => t.Tokens == p.Tokens).MoeMicros / p.BestMicros, Targets[p.Tokens])).ToList();
+        var ratios = peers.Where(p => ours.Any(t => t.Tokens == p.Tokens))
+            .Select(p => (p.Tokens, ours.First(t => t.Tokens == p.Tokens).MoeMicros / p.BestMicros, Target(p.Tokens))).ToList();
         if (ratios.Count > 0) images.Add(GpuPlots.Ratio(ratios, card, outFolder));
         images.Add(GpuPlots.Rate(ours, t => t.TerabytesPerSecond, ceilings.ReadTerabytesPerSecond, "bandwidth", "TB/s", "bandwidth", card, outFolder));
         images.Add(GpuPlots.Rate(ours, t => t.TeraflopsPerSecond, ceilings.GemmTeraflopsPerSecond, "bf16 rate", "TF/s", "teraflops", card, outFolder));
 
-        if (File.Exists(F("serve7.json")))
+        if (File.Exists(F("calibration-report.json")))
         {
-            var serve = IterationCheck.ReadServeFile(F("serve7.json"));
-            images.Add(GpuPlots.ServeIterations(serve.Prompt, serve.Layers,
-                serve.Runs.Select(r => new ServeSeries(r.Policy, r.Decodes, r.Iterations, r.IterationMillis)).ToArray(), card, outFolder));
-            string? profile = profilePath ?? (File.Exists(F("h100.json")) ? F("h100.json") : File.Exists(F("h200.json")) ? F("h200.json") : null);
-            if (profile is not null)
-            {
-                var rows = IterationCheck.Predict(DeviceProfileJson.Load(profile), MoeShape.Qwen3, serve);
-                var dots = rows.Select(r => new CalibrationDot(r.Policy, r.Decodes, r.MeasuredMillis, r.PredictedMillis)).ToArray();
-                images.Add(GpuPlots.Calibration(dots, IterationCheck.Mape(rows), card, outFolder));
-            }
+            var report = GpuResultFile.Load<CalibrationReport>(F("calibration-report.json"));
+            var dots = report.Iterations.Select(r => new CalibrationDot(r.HeldOut ? "held out (layered, mixed batches)" : "fitted (decode steps, chunks)", -1,
+                r.MeasuredMillis, r.PredictedMillis)).ToArray();
+            images.Add(GpuPlots.Calibration(dots, report.Iterations.Where(r => r.HeldOut).Select(r => Math.Abs(r.ErrorPercent)).DefaultIfEmpty(double.NaN).Average(),
+                card, outFolder));
         }
+
+        // The comparison as one typed table (ours beside the peers of the same call), next to the plots.
+        GpuResultFile.Save(Path.Combine(outFolder, "moe-layer.json"), MoeLayerTable.From(F("moe.json"), F("peers.log")));
 
         var md = new StringBuilder();
         md.AppendLine($"# Plots of `{Path.GetFileName(Path.GetFullPath(runFolder).TrimEnd(Path.DirectorySeparatorChar))}` ({card})");

@@ -1,3 +1,4 @@
+using LayeredPrefill.Randomness;
 using ILGPU;
 using ILGPU.Runtime;
 using LayeredPrefill.Kernels.Verification;
@@ -25,7 +26,7 @@ public static class CudaSelfTest
     public static IReadOnlyList<SelfTestRow> Run(int seed, bool fullLayers = true)
     {
         var rows = new List<SelfTestRow>();
-        var random = new Random(seed);
+        var random = new SeededRandom(seed);
         using (var session = CudaSession.Open())
         {
             var kernels = new CudaModelKernels(session.Kernels);

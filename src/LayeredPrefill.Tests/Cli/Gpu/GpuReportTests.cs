@@ -10,7 +10,7 @@ public sealed class GpuReportTests : IDisposable
 
     public void Dispose() => Directory.Delete(_tmp, recursive: true);
 
-    private static string Run10 => Path.Combine(Fixture.RepositoryRoot(), "results", "gpu", "2026-11-27-h100-pass3-run10");
+    private static string H200 => Path.Combine(Fixture.RepositoryRoot(), "results", "gpu", "h200");
 
     [Fact]
     public void The_peer_log_gives_the_card_its_ceilings_and_every_row()
@@ -44,10 +44,10 @@ public sealed class GpuReportTests : IDisposable
     }
 
     [Fact]
-    public void The_committed_headline_run_renders_every_plot_and_an_index()
+    public void The_committed_h200_results_render_every_plot_the_table_and_an_index()
     {
-        var images = GpuReport.Render(Run10, _tmp, Path.Combine(Fixture.RepositoryRoot(), "results", "devices", "h100.json"));
-        Assert.Equal(["layer-time", "ratio-to-peer", "bandwidth", "teraflops", "serve-iterations", "calibration-iterations"],
+        var images = GpuReport.Render(H200, _tmp);
+        Assert.Equal(["layer-time", "ratio-to-peer", "bandwidth", "teraflops", "calibration-iterations"],
             images.Select(i => Path.GetFileNameWithoutExtension(i.PngPath)));
         foreach (var image in images)
         {
@@ -57,16 +57,20 @@ public sealed class GpuReportTests : IDisposable
         }
         string index = File.ReadAllText(Path.Combine(_tmp, "README.md"));
         Assert.All(images, i => Assert.Contains($"]({Path.GetFileName(i.PngPath)})", index));
-        // The ratio plot's numbers are the bench and peer files' own: ours ÷ best peer at T = 8192.
-        var ours = GpuRunFiles.ReadBench(Path.Combine(Run10, "bench7.json")).Single(t => t.Tokens == 8192);
-        var peer = GpuRunFiles.ReadPeerLog(Path.Combine(Run10, "peer.log")).Rows.Single(p => p.Tokens == 8192);
-        Assert.InRange(ours.MoeMicros / peer.BestMicros, 2.0, GpuReport.Targets[8192]);
+        // The table's ratios are the bench and peer files' own numbers: ours ÷ the faster peer, batch by batch.
+        var table = GpuResultFile.Load<MoeLayerTable>(Path.Combine(_tmp, "moe-layer.json"));
+        var ours = GpuRunFiles.ReadBench(Path.Combine(H200, "moe.json"));
+        var peers = GpuRunFiles.ReadPeerLog(Path.Combine(H200, "peers.log")).Rows;
+        Assert.Equal(peers.Select(p => p.Tokens), table.Rows.Select(r => r.Tokens));
+        foreach (var r in table.Rows)
+            Assert.Equal(ours.Single(t => t.Tokens == r.Tokens).MoeMicros / peers.Single(p => p.Tokens == r.Tokens).BestMicros, r.RatioToBestPeer, 12);
+        Assert.Equal("NVIDIA H200", table.Card);
     }
 
     [Fact]
     public void A_folder_without_the_bench_file_is_a_user_error()
     {
-        var e = Assert.Throws<UserInputException>(() => GpuReport.Render(_tmp, Path.Combine(_tmp, "plots"), null));
-        Assert.Contains("bench7.json", e.Message);
+        var e = Assert.Throws<UserInputException>(() => GpuReport.Render(_tmp, Path.Combine(_tmp, "plots")));
+        Assert.Contains("moe.json", e.Message);
     }
 }

@@ -63,45 +63,4 @@ public class ShapedEfficiencyTests
         var e = Assert.Throws<UserInputException>(() => DeviceProfileJson.Parse(json, "p.json"));
         Assert.Contains(field, e.Message);
     }
-
-    [Fact]
-    public void The_calibrator_fits_each_dense_shape_on_its_own_and_beats_the_class_fit()
-    {
-        // Two shapes whose true efficiencies differ the way cuBLAS's did on the H100: the smaller matrix is slower.
-        double peakF = 989e12, peakB = 3.35e12;
-        var truth = new Dictionary<(int N, int K), OpEfficiency> { [(5120, 2048)] = new(0.65, 0.81, 0.5e-6), [(2048, 4096)] = new(0.72, 0.52, 2.5e-6) };
-        var random = new Random(41);
-        var points = new List<CalibrationPoint>();
-        int i = 0;
-        foreach (int t in new[] { 1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096, 8192 })
-        {
-            foreach (var ((n, k), e) in truth)
-            {
-                var work = new OpSample(2.0 * t * n * k, 2.0 * ((double)n * k + (double)t * k + (double)t * n), 0);
-                double s = RooflineFit.Predict(e, work, peakF, peakB) * (1 + 0.02 * (random.NextDouble() - 0.5));
-                points.Add(new CalibrationPoint(OpClass.DenseGemm, $"T={t} N={n} K={k}", work with { Seconds = s }, i % 2 == 1));
-            }
-            i++;
-        }
-        var (profile, errors) = DeviceCalibrator.Fit(points, "test", 80e9, peakB, peakF, 100, "test");
-        Assert.Equal(2, profile.Shaped!.Count);
-        foreach (var ((n, k), e) in truth)
-        {
-            var fit = profile.For(OpClass.DenseGemm, 2.0 * n * k);
-            Assert.InRange(fit.MemoryFraction, e.MemoryFraction * 0.95, e.MemoryFraction * 1.05);
-        }
-        var byShape = errors.Single(x => x.Name == "DenseGemm by shape");
-        var byClass = errors.Single(x => x.Name == "DenseGemm");
-        Assert.True(byShape.HeldOutMape < 2, $"by shape {byShape.HeldOutMape}%");
-        Assert.True(byClass.HeldOutMape > 3 * byShape.HeldOutMape, $"class {byClass.HeldOutMape}% vs by shape {byShape.HeldOutMape}%");
-    }
-
-    [Theory]
-    [InlineData("T=64 N=5120 K=2048", 5120, 2048)]
-    [InlineData("K=7 T=1 N=3", 3, 7)]
-    public void Dense_shape_labels_parse(string label, int n, int k) => Assert.Equal((n, k), DeviceCalibrator.DenseShape(label));
-
-    [Fact]
-    public void A_dense_label_without_n_and_k_is_a_user_error() =>
-        Assert.Throws<UserInputException>(() => DeviceCalibrator.DenseShape("T=64"));
 }

@@ -27,64 +27,6 @@ public class CudaHostSideTests
     }
 
     [Fact]
-    public void ChunkedScheduleCoversEveryPromptRowThroughEveryLayerOnce()
-    {
-        var rng = new Random(7);
-        for (int trial = 0; trial < 50; trial++)
-        {
-            int prompt = rng.Next(1, 20000), chunk = rng.Next(1, 2048), layers = rng.Next(1, 64);
-            var passes = new int[prompt];
-            foreach (var it in MoeServeSchedule.Chunked(prompt, chunk, layers))
-            {
-                Assert.Equal((0, layers), (it.FirstLayer, it.EndLayer));
-                Assert.InRange(it.PrefillRows, 1, chunk);
-                for (int r = it.PrefillFirstRow; r < it.PrefillFirstRow + it.PrefillRows; r++) passes[r] += it.EndLayer - it.FirstLayer;
-            }
-            Assert.All(passes, p => Assert.Equal(layers, p));
-        }
-    }
-
-    [Fact]
-    public void LayeredScheduleRunsWholePromptThroughContiguousNearlyEqualGroups()
-    {
-        var rng = new Random(8);
-        for (int trial = 0; trial < 50; trial++)
-        {
-            int layers = rng.Next(1, 96), groups = rng.Next(1, layers + 1), prompt = rng.Next(1, 9000);
-            var its = MoeServeSchedule.Layered(prompt, groups, layers);
-            Assert.Equal(groups, its.Count);
-            int next = 0;
-            foreach (var it in its)
-            {
-                Assert.Equal((0, prompt), (it.PrefillFirstRow, it.PrefillRows));
-                Assert.Equal(next, it.FirstLayer);
-                Assert.InRange(it.EndLayer - it.FirstLayer, layers / groups, (layers + groups - 1) / groups);
-                next = it.EndLayer;
-            }
-            Assert.Equal(layers, next);
-        }
-    }
-
-    [Fact]
-    public void RooflineFitRecoversAKnownEfficiencyAndItsErrorIsSmall()
-    {
-        var rng = new Random(9);
-        var truth = new OpEfficiency(0.31, 0.62, 18e-6);
-        double peakF = 989e12, peakB = 4.8e12;
-        var samples = Enumerable.Range(0, 40).Select(_ =>
-        {
-            double flops = Math.Pow(10, 6 + rng.NextDouble() * 7), bytes = Math.Pow(10, 5 + rng.NextDouble() * 5);
-            var s = new OpSample(flops, bytes, 0);
-            return s with { Seconds = RooflineFit.Predict(truth, s, peakF, peakB) * (1 + 0.01 * (rng.NextDouble() - 0.5)) };
-        }).ToList();
-        var fit = RooflineFit.Fit(samples, peakF, peakB);
-        Assert.True(RooflineFit.Mape(fit, samples, peakF, peakB) < 1.0);
-        Assert.InRange(fit.ComputeFraction, 0.28, 0.34);
-        Assert.InRange(fit.MemoryFraction, 0.56, 0.68);
-        Assert.True(RooflineFit.Mape(new OpEfficiency(0.9, 0.9, 0), samples, peakF, peakB) > 20);
-    }
-
-    [Fact]
     public void MaxTilesBoundsTheTilesOfAnyRouting()
     {
         var rng = new Random(10);

@@ -37,7 +37,7 @@ public static class GpuCalibration
         var routing = UniformRouting.Instance;
         // The roofline's accounting of each iteration, priced with the basis (only bytes, FLOPs and slots are used).
         var work = samples.Iterations.Select(s => Trace(model, basis, routing, s)).ToArray();
-        bool Uniform(IterationSample s) => s.Plan.Prefills.All(p => p[3] == 0 && p[4] == model.Layers);
+        bool Uniform(IterationSample s) => GpuCalibration.Uniform(s, model);
         var train = samples.Iterations.Select((s, i) => (Sample: s, Ops: work[i])).Where(x => Uniform(x.Sample)).ToList();
 
         double peakF = basis.PeakMatrixFlopsPerSecond, peakB = basis.PeakMemoryBytesPerSecond;
@@ -113,16 +113,23 @@ public static class GpuCalibration
         };
 
         // Whole iterations, every one of them, priced with the fitted profile: held-out ones were in no op fit.
-        var predictions = samples.Iterations.Select(s =>
-        {
-            using var ex = new RooflineExecutor(model, profile, 1, routing);
-            double predicted = ex.Execute(s.Plan.ToPlan()).DurationSeconds;
-            return new IterationPrediction(s.Scenario, s.Index, !Uniform(s), s.WallSeconds * 1e3, predicted * 1e3);
-        }).ToList();
+        var predictions = Predict(samples, model, profile);
         double Mape(bool held) => predictions.Where(p => p.HeldOut == held).Select(p => Math.Abs(p.ErrorPercent)).DefaultIfEmpty(double.NaN).Average();
         errors.Add(new CalibrationError("whole iterations", predictions.Count(p => !p.HeldOut), Mape(false), predictions.Count(p => p.HeldOut), Mape(true)));
         return new CalibrationFit(profile, errors, predictions);
     }
+
+    /// <summary>Every measured iteration of <paramref name="samples"/> beside what <see cref="RooflineExecutor"/> with <paramref name="profile"/>
+    /// prices it at; an iteration is held out when its layers do not all run the same rows (no op fit used it).</summary>
+    public static IReadOnlyList<IterationPrediction> Predict(CalibrationSamples samples, MoeModel model, DeviceProfile profile) =>
+        samples.Iterations.Select(s =>
+        {
+            using var ex = new RooflineExecutor(model, profile, 1, UniformRouting.Instance);
+            double predicted = ex.Execute(s.Plan.ToPlan()).DurationSeconds;
+            return new IterationPrediction(s.Scenario, s.Index, !Uniform(s, model), s.WallSeconds * 1e3, predicted * 1e3);
+        }).ToList();
+
+    private static bool Uniform(IterationSample s, MoeModel model) => s.Plan.Prefills.All(p => p[3] == 0 && p[4] == model.Layers);
 
     private static RooflineOp[] Trace(MoeModel model, DeviceProfile basis, IExpertRouting routing, IterationSample sample)
     {

@@ -37,6 +37,20 @@ public static class GpuRunFiles
         }
     }
 
+    /// <summary>The device line (name, architecture, driver, …) and the UTC date a <c>gpu-moe-bench</c> result file records.</summary>
+    public static (string Device, string Date) ReadBenchHeader(string path)
+    {
+        using var doc = Parse(path);
+        try
+        {
+            return (doc.RootElement.GetProperty("device").GetString()!, doc.RootElement.GetProperty("date").GetString()!);
+        }
+        catch (Exception e) when (e is KeyNotFoundException or InvalidOperationException)
+        {
+            throw new UserInputException($"{path}: not a gpu-moe-bench result file ({e.Message})");
+        }
+    }
+
     /// <summary>The ceilings line and the timing rows of the peer script's console output.</summary>
     public static (CardCeilings Ceilings, IReadOnlyList<PeerTiming> Rows) ReadPeerLog(string path)
     {
