@@ -8,20 +8,20 @@ internal static class GpuPtxCommand
 {
     internal static Command Create()
     {
-        var outOption = new Option<string>("--out") { Description = "Folder for the .ptx files", DefaultValueFactory = _ => "ptx" };
+        var outOption = new Option<string>("--output-dir") { Description = "Folder for the .ptx files", DefaultValueFactory = _ => "ptx" };
         var cmd = new Command("gpu-ptx", "Compile the CUDA kernels to PTX (sm_90) without a GPU");
         cmd.Options.Add(outOption);
-        cmd.SetAction(parse =>
+        cmd.SetAction((parse, cancel) => CliHost.GuardAsync(() =>
         {
             string dir = parse.GetValue(outOption)!;
-            LayeredPrefill.IO.AtomicFile.EnsureWritable(Path.Combine(dir, "kernel.ptx"), "--out");
+            LayeredPrefill.IO.AtomicFile.EnsureWritable(Path.Combine(dir, "kernel.ptx"), "--output-dir");
             foreach (var (name, ptx) in PtxDump.Compile())
             {
                 LayeredPrefill.IO.AtomicFile.WriteAllText(Path.Combine(dir, name + ".ptx"), ptx);
                 Console.WriteLine($"{name}: {ptx.Length} chars, {ptx.Split("mma.sync").Length - 1} mma.sync, {ptx.Split("ld.local").Length - 1} ld.local, {ptx.Split("v4.u32").Length - 1} v4 loads");
             }
             return 0;
-        });
+        }));
         return cmd;
     }
 }

@@ -11,7 +11,6 @@ public sealed class CudaMoeKernels
     public CudaAccelerator Accelerator { get; }
 
     internal readonly Action<KernelConfig, GemmArgs, ArrayView<int>, ArrayView<int>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<uint>> Gemm;
-    internal readonly Action<KernelConfig, GemmArgs, ArrayView<int>, ArrayView<int>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<uint>, ArrayView<ulong>, ArrayView<ulong>> GemmV4;
     internal readonly Action<KernelConfig, GemmArgs, ArrayView<int>, ArrayView<int>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<uint>, ArrayView<U4>, ArrayView<U4>> GemmV7;
     internal readonly Action<KernelConfig, ArrayView<float>, int, int, int, int, ArrayView<int>, ArrayView<float>> TopK;
     internal readonly Action<KernelConfig, ArrayView<int>, int, int, int, ArrayView<int>, ArrayView<int>, ArrayView<int>, ArrayView<int>, ArrayView<int>, ArrayView<int>, ArrayView<int>> Sort;
@@ -25,7 +24,6 @@ public sealed class CudaMoeKernels
     {
         Accelerator = accelerator;
         Gemm = accelerator.LoadStreamKernel<GemmArgs, ArrayView<int>, ArrayView<int>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<uint>>(GroupedGemmKernel.Kernel);
-        GemmV4 = accelerator.LoadStreamKernel<GemmArgs, ArrayView<int>, ArrayView<int>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<uint>, ArrayView<ulong>, ArrayView<ulong>>(GroupedGemmKernelV4.Kernel);
         GemmV7 = accelerator.LoadStreamKernel<GemmArgs, ArrayView<int>, ArrayView<int>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<uint>, ArrayView<U4>, ArrayView<U4>>(GroupedGemmKernelV7.Kernel);
         TopK = accelerator.LoadStreamKernel<ArrayView<float>, int, int, int, int, ArrayView<int>, ArrayView<float>>(RoutingKernels.TopK);
         Sort = accelerator.LoadStreamKernel<ArrayView<int>, int, int, int, ArrayView<int>, ArrayView<int>, ArrayView<int>, ArrayView<int>, ArrayView<int>, ArrayView<int>, ArrayView<int>>(RoutingKernels.Sort);

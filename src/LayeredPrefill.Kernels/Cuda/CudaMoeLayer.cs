@@ -15,86 +15,39 @@ public sealed class CudaMoeLayer
     /// <summary>The layer's shape.</summary>
     public MoeShape Shape { get; }
 
-    /// <summary>
-    /// 1: register-staged tiles (splits the router's K at small batches); 4: v1, but the expert GEMMs of batches of
-    /// <see cref="V4MinTokens"/>–<see cref="V4MaxTokens"/> tokens use 16-row blocks with two K slices in flight;
-    /// 7: as 4, and the expert GEMMs of batches of at least <see cref="V7MinTokens"/> tokens use v7 (32×64 warp tiles,
-    /// double-buffered shared memory, one barrier per slice).
-    /// (Versions 2, 3, 5 and 6 were measured slower on the H200 and removed; results/gpu/README.md keeps their numbers.)
-    /// </summary>
-    public int KernelVersion { get; }
-
-    /// <summary>The default tile GEMM: 7 (v7 for every expert GEMM, v1 for the router), correct on every check and the fastest
-    /// measured at every batch size (pass 3 run 10 on an H100: 1.15–2.2× kernel 4 in the same call).</summary>
-    public const int DefaultKernel = 7;
-
     /// <summary>Binds the kernels to a shape.</summary>
-    public CudaMoeLayer(CudaMoeKernels kernels, MoeShape shape, int kernelVersion = DefaultKernel)
+    public CudaMoeLayer(CudaMoeKernels kernels, MoeShape shape)
     {
         _k = kernels;
         Shape = shape.Validate("CUDA MoE layer");
-        if (kernelVersion is not (1 or 4 or 7)) throw new UserInputException($"--kernel: version {kernelVersion} is not 1, 4 or 7");
-        KernelVersion = kernelVersion;
     }
 
-    /// <summary>Launch order of the v1 and v7 tile GEMMs: column blocks of one tile together (true, the default: the tile's rows
-    /// are read from DRAM once and then hit L2) or tiles of one column block together. Pass 3 run 9 (H100, v7): columns-first
-    /// 2942 vs 3108–3125 µs at T = 8192, 900 vs 959–964 at 2048, 507 vs 521 at 512; pass 1 run 6 measured no difference for v1.</summary>
-    public bool ColumnsFastest { get; init; } = true;
-
-    /// <summary>Kernel 4: the largest batch whose expert GEMMs take the 16-row kernel (v4); larger ones take v1. Pass 2 on the H200: v4 is 1.2–1.3× faster than v1 at T = 8–128 and 1.5× slower at T = 512 (16-row blocks re-read each expert's weights once per 16 rows).</summary>
-    public int V4MaxTokens { get; init; } = DefaultV4MaxTokens;
-
-    /// <summary>Kernel 4: the smallest batch that takes v4; below it too few experts are active to give v4's wide blocks enough of them (T = 1: 96 blocks, 1.6× slower than v1).</summary>
-    public int V4MinTokens { get; init; } = DefaultV4MinTokens;
-
-    /// <summary>Default of <see cref="V4MaxTokens"/> (largest measured batch where v4 won).</summary>
-    public const int DefaultV4MaxTokens = 128;
-    /// <summary>Default of <see cref="V4MinTokens"/>.</summary>
-    public const int DefaultV4MinTokens = 4;
-
-    /// <summary>Kernel 7: the smallest batch whose expert GEMMs take v7 (smaller ones take v4 or v1 as in kernel 4).
-    /// Pass 3 run 4 (H100): v7 beat v1 at T = 1 and 2 (58.1 vs 67.5, 76.0 vs 90.6 µs) and v4 at T = 8–128, so every batch takes it.</summary>
-    public int V7MinTokens { get; init; } = DefaultV7MinTokens;
-
-    /// <summary>Default of <see cref="V7MinTokens"/>.</summary>
-    public const int DefaultV7MinTokens = 1;
-
-    /// <summary>Kernel 4: v4 blocks walk K from their own starting slice (spreads concurrent reads over the weight rows' offsets).</summary>
-    public bool RotateK { get; init; }
-
+    // The expert GEMMs take v7 (32×64 warp tiles, double-buffered shared memory, one barrier per 64 of K), the fastest
+    // measured at every batch size, launched column blocks first so a tile's rows are read from DRAM once and then hit L2.
+    // The router (and a layer too large for v7's 32-bit chunk indices) takes v1, tiles first, with its K split across
+    // partial-logit planes. results/gpu/NOTES.md has the versions measured and dropped.
     private void Gemm(int tiles, int columns, GemmArgs args, MoeWorkspace ws, ArrayView<ulong> aWords, ArrayView<ulong> bWords)
     {
         bool expertGemm = args.Mode != (int)GemmMode.Router;
-        args.RotateK = RotateK ? 1 : 0;
         if (expertGemm && UsesV7(args.Tokens))
         {
             int weightRows = args.Mode == (int)GemmMode.GateUp ? 2 * args.NOut : args.NOut;
-            int cols7 = weightRows / GroupedGemmKernelV7.BlockCols;
-            args.ColumnsFastest = ColumnsFastest ? 1 : 0;
-            var config7 = new KernelConfig(ColumnsFastest ? new Index2D(cols7, tiles) : new Index2D(tiles, cols7), new Index2D(GroupedGemmKernelV7.Threads, 1));
+            args.ColumnsFastest = 1;
+            var config7 = new KernelConfig(new Index2D(weightRows / GroupedGemmKernelV7.BlockCols, tiles), new Index2D(GroupedGemmKernelV7.Threads, 1));
             _k.GemmV7(config7, args, ws.TileInfo.View, ws.TileCount.View, ws.SortedSlot.View, ws.TopWeights.View, ws.PerSlot.View, PairsOut(args, ws),
                 aWords.Cast<U4>(), bWords.Cast<U4>());
             return;
         }
-        if (KernelVersion >= 4 && expertGemm && args.Tokens <= V4MaxTokens && args.Tokens >= V4MinTokens)
-        {
-            int weightRows = args.Mode == (int)GemmMode.GateUp ? 2 * args.NOut : args.NOut;
-            var config4 = new KernelConfig(new Index2D(tiles * GroupedGemmKernelV4.SubsPerTile, weightRows / GroupedGemmKernelV4.BlockCols), new Index2D(GroupedGemmKernel.Threads, 1));
-            _k.GemmV4(config4, args, ws.TileInfo.View, ws.TileCount.View, ws.SortedSlot.View, ws.TopWeights.View, ws.PerSlot.View, PairsOut(args, ws), aWords, bWords);
-            return;
-        }
-        bool swap = ColumnsFastest && KernelVersion == 1;
-        args.ColumnsFastest = swap ? 1 : 0;
-        var config = new KernelConfig(swap ? new Index2D(columns, tiles) : new Index2D(tiles, columns), new Index2D(GroupedGemmKernel.Threads, 1));
+        args.ColumnsFastest = 0;
+        var config = new KernelConfig(new Index2D(tiles, columns), new Index2D(GroupedGemmKernel.Threads, 1));
         _k.Gemm(config, args, ws.TileInfo.View, ws.TileCount.View, ws.SortedSlot.View, ws.TopWeights.View,
             ws.Logits.View, PairsOut(args, ws));
     }
 
-    /// <summary>Whether the expert GEMMs of a batch of <paramref name="tokens"/> take v7 (and so the sort makes 128-row tiles).</summary>
-    public bool UsesV7(int tokens) => KernelVersion == 7 && tokens >= V7MinTokens && V7IndicesFit(Shape, tokens);
+    /// <summary>Whether the expert GEMMs of a batch of <paramref name="tokens"/> take v7 (and so the sort makes v7's tiles).</summary>
+    public bool UsesV7(int tokens) => V7IndicesFit(Shape, tokens);
 
-    /// <summary>Rows per sort tile for a batch of <paramref name="tokens"/>: v7's block rows, or v1's (which v4 splits in quarters).</summary>
+    /// <summary>Rows per sort tile for a batch of <paramref name="tokens"/>: v7's block rows, or v1's.</summary>
     public int TileRowsFor(int tokens) => UsesV7(tokens) ? GroupedGemmKernelV7.Rows : GroupedGemmKernel.TileRows;
 
     /// <summary>v7 indexes A and B in 32-bit counts of 16-byte chunks; larger layers fall back to v1.</summary>

@@ -38,8 +38,6 @@ public struct GemmArgs
     public int TopK;
     /// <summary>Router only: the K range is split this many ways, partial logits go to separate planes.</summary>
     public int KSplits;
-    /// <summary>Kernels v4 and v6: 1 = each block walks K starting at its own slice (rotated order), 0 = from 0.</summary>
-    public int RotateK;
     /// <summary>1: grid x = column block, y = tile (blocks sharing an A tile run together, so it is read from DRAM once); 0: x = tile.</summary>
     public int ColumnsFastest;
 }

@@ -52,7 +52,7 @@ public static class Ptx
 
     /// <summary>ldmatrix.x4: four 8×8 bf16 matrices from shared memory, one row address per lane.</summary>
     /// <remarks>Its outputs pass through EmitRef slots that ptxas keeps in registers, unless the kernel also has a cp.async
-    /// (pass 3: any cp.async leaves every slot in local memory), which is why no kernel here uses cp.async.</remarks>
+    /// (any cp.async leaves every slot in local memory, checked with ptxas), which is why no kernel here uses cp.async.</remarks>
     public static U4 LoadMatrixX4(uint sharedAddress)
     {
         Output<uint> x = default, y = default, z = default, w = default;

@@ -27,7 +27,6 @@ public static class PtxDump
             result[name] = compiled.PTXAssembly;
         }
         Add("grouped_gemm", (Action<GemmArgs, ArrayView<int>, ArrayView<int>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<uint>>)GroupedGemmKernel.Kernel, true);
-        Add("grouped_gemm_v4", (Action<GemmArgs, ArrayView<int>, ArrayView<int>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<uint>, ArrayView<ulong>, ArrayView<ulong>>)GroupedGemmKernelV4.Kernel, true);
         Add("grouped_gemm_v7", (Action<GemmArgs, ArrayView<int>, ArrayView<int>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<uint>, ArrayView<U4>, ArrayView<U4>>)GroupedGemmKernelV7.Kernel, true);
         Add("topk", (Action<ArrayView<float>, int, int, int, int, ArrayView<int>, ArrayView<float>>)RoutingKernels.TopK, true);
         Add("sort", (Action<ArrayView<int>, int, int, int, ArrayView<int>, ArrayView<int>, ArrayView<int>, ArrayView<int>, ArrayView<int>, ArrayView<int>, ArrayView<int>>)RoutingKernels.Sort, true);

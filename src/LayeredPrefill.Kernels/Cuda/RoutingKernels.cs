@@ -72,15 +72,14 @@ public static class RoutingKernels
     public const int SortThreads = 1024;
 
     /// <summary>Most slots the <see cref="Sort"/> block scatters itself; more go to <see cref="Scatter"/> (many blocks).
-    /// Pass 3 run 7 on an H100: the in-block scatter made routing 52 µs at T = 2048 and 156 µs at 8192 (multi-block: 47, 111).</summary>
+    /// Past it one block's scatter is slower than a many-block scatter after the scan (results/gpu/NOTES.md has the timings).</summary>
     public const int SortInBlockMaxSlots = 8192;
 
     /// <summary>
     /// One block sorts the routed slots by expert: a shared-memory histogram of <paramref name="topIds"/> (per-expert
     /// counts), an exclusive scan into offsets and tiles of <paramref name="tileRows"/> rows, and the scatter of every
-    /// (token, slot) to the next position of its expert's run. Pass 3 fused the counts memset, the atomics in TopK,
-    /// the scan and the scatter (four stream operations) into this one launch: routing + sorting was 28.5–31.9 µs on
-    /// an H100 for T ≤ 512, over the 30 µs target, and most of it was launch gaps.
+    /// (token, slot) to the next position of its expert's run: one launch, because at small batches the gaps between
+    /// separate memset, count, scan and scatter launches were most of routing's time.
     /// </summary>
     public static void Sort(ArrayView<int> topIds, int slots, int experts, int tileRows,
         ArrayView<int> counts, ArrayView<int> offsets, ArrayView<int> cursors, ArrayView<int> tileInfo, ArrayView<int> tileCount,

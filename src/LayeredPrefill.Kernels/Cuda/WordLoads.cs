@@ -5,7 +5,7 @@ namespace LayeredPrefill.Kernels.Cuda;
 /// <summary>16-byte reads as two plain 8-byte ILGPU loads from a view, for kernels that address by raw device pointers.</summary>
 /// <remarks>
 /// Inline-PTX loads hand their results back through local-memory slots (EmitRef, and Emit's out value too); ptxas kept one
-/// local store per load in v1 (LDL/STL count = LDG count in all of pass 1's kernels), and a store of a load's result makes
+/// local store per load (LDL/STL count = LDG count in the kernels that loaded that way), and a store of a load's result makes
 /// the thread wait for that load before issuing the next. A view load lands in a register, so a slice's loads overlap.
 /// </remarks>
 public static class WordLoads

@@ -138,7 +138,7 @@ public static class BadInputCases
         new("kernel-bench zero repeats", ["kernel-bench", "--repeats", "0"], "--repeats"),
         new("kernel-bench unknown shape", ["kernel-bench", "--shape", "llama"], "--shape"),
         new("selftest unknown backend", ["selftest", "--backend", "warp-drive"], "--backend"),
-        new("gpu-ptx folder that cannot be written", ["gpu-ptx", "--out", "/proc/ptx"], "--out"),
+        new("gpu-ptx folder that cannot be written", ["gpu-ptx", "--output-dir", "/proc/ptx"], "--output-dir"),
         new("gpu-report folder that does not exist", ["gpu-report", "--run", "{tmp}/no-such-run"], "--run"),
         new("calibrate refit from a samples file that does not exist", ["calibrate", "--refit-from", "{tmp}/none.json", "--output", "{tmp}/p.json", "--details-output", "{tmp}/e.json"], "none.json"),
         new("calibrate refit from a file that is not a samples file", ["calibrate", "--refit-from", "{tmp}/d.json", "--output", "{tmp}/p.json", "--details-output", "{tmp}/e.json"], "d.json",

@@ -9,52 +9,25 @@ public class TileKernelPtxTests
 {
     private static readonly Lazy<IReadOnlyDictionary<string, string>> Ptx = new(PtxDump.Compile);
 
-    [Theory]
-    [InlineData("grouped_gemm_v4", 4, 36)]   // text: 4 mma per k16 step in each of the two inlined slices; 2 stages × 9 chunks × 2 words
-    public void ViewLoadKernelsReadGlobalMemoryStraightIntoRegisters(string kernel, int mmaPerSliceText, int minWordLoads)
-    {
-        string ptx = Ptx.Value[kernel];
-        var lines = ptx.Split('\n').Select(l => l.Trim()).ToArray();
-        int wordLoads = 0;
-        for (int i = 0; i < lines.Length; i++)
-        {
-            if (!lines[i].StartsWith("ld.global.b64", StringComparison.Ordinal)) continue;
-            wordLoads++;
-            // The loaded register must not be parked in local memory (that store would wait for the load).
-            string reg = Regex.Match(lines[i], @"ld\.global\.b64\s+(%rd\d+)").Groups[1].Value;
-            for (int j = i + 1; j < Math.Min(lines.Length, i + 4); j++)
-                Assert.False(lines[j].StartsWith("st.local", StringComparison.Ordinal) && lines[j].Contains(reg + ";"), $"{kernel}: {lines[i]} then {lines[j]}");
-        }
-        Assert.True(wordLoads >= minWordLoads, $"{kernel}: {wordLoads} 8-byte global loads, expected at least {minWordLoads}");
-        Assert.DoesNotContain("ld.global.nc.v4", ptx);
-        Assert.True(Regex.Matches(ptx, "mma.sync.aligned.m16n8k16").Count >= mmaPerSliceText, $"{kernel}: too few mma.sync");
-    }
-
     [Fact]
-    public void UnknownKernelVersionsAreUserErrors()
+    public void EveryExpertBatchTakesV7AndItsTiles()
     {
-        var random = new Random(5);
-        foreach (int bad in new[] { 0, 2, 3, 5, 6, 8, -random.Next(1, 100), random.Next(9, 1000) })
-            Assert.Throws<UserInputException>(() => new CudaMoeLayer(null!, MoeShape.Qwen3, bad));
-    }
-
-    [Fact]
-    public void DefaultIsKernelSevenForEveryExpertBatch()
-    {
-        Assert.Equal(7, CudaMoeLayer.DefaultKernel);
-        Assert.Equal(1, CudaMoeLayer.DefaultV7MinTokens);
         var layer = new CudaMoeLayer(null!, MoeShape.Qwen3);
-        Assert.Equal(7, layer.KernelVersion);
         foreach (int t in new[] { 1, 2, 7, 128, 513, 8192 })
         {
             Assert.True(layer.UsesV7(t));
-            Assert.Equal(GroupedGemmKernel.TileRows, layer.TileRowsFor(t));
+            Assert.Equal(GroupedGemmKernelV7.Rows, layer.TileRowsFor(t));
         }
-        var k4 = new CudaMoeLayer(null!, MoeShape.Qwen3, 4);
-        Assert.False(k4.UsesV7(8192));
-        var late = new CudaMoeLayer(null!, MoeShape.Qwen3) { V7MinTokens = 256 };
-        Assert.False(late.UsesV7(255));
-        Assert.True(late.UsesV7(256));
+    }
+
+    [Fact]
+    public void ARouterSplitFixedForInvarianceIsUsedAtEveryBatchSize()
+    {
+        var adaptive = new CudaMoeLayer(null!, MoeShape.Qwen3);
+        var fixedSplit = new CudaMoeLayer(null!, MoeShape.Qwen3) { FixedRouterSplits = 8 };
+        Assert.Equal(8, adaptive.RouterSplits(1));
+        Assert.Equal(1, adaptive.RouterSplits(8192));
+        Assert.All(new[] { 1, 64, 512, 8192 }, t => Assert.Equal(8, fixedSplit.RouterSplits(t)));
     }
 
     [Fact]

@@ -21,34 +21,16 @@ public sealed record CardCeilings(string Card, double ReadTerabytesPerSecond, do
 /// <summary>Readers for the files one GPU call leaves in a results/gpu folder; a missing or malformed file is a user error naming it.</summary>
 public static class GpuRunFiles
 {
-    /// <summary>The timing rows of a <c>gpu-moe-bench --out</c> JSON file.</summary>
-    public static IReadOnlyList<LayerTiming> ReadBench(string path)
-    {
-        using var doc = Parse(path);
-        try
-        {
-            return doc.RootElement.GetProperty("timings").EnumerateArray().Select(t => new LayerTiming(
-                t.GetProperty("tokens").GetInt32(), t.GetProperty("distinct_experts").GetInt32(), Num(t, "moe_us"), Num(t, "moe_min_us"),
-                Num(t, "moe_max_us"), Num(t, "route_us"), Num(t, "tbs"), Num(t, "tfs"), Num(t, "cublas_us"))).ToArray();
-        }
-        catch (Exception e) when (e is KeyNotFoundException or InvalidOperationException or FormatException)
-        {
-            throw new UserInputException($"{path}: not a gpu-moe-bench result file ({e.Message})");
-        }
-    }
+    /// <summary>The timing rows of a <c>gpu-moe-bench --output</c> JSON file.</summary>
+    public static IReadOnlyList<LayerTiming> ReadBench(string path) =>
+        GpuResultFile.Load<MoeBenchResult>(path).Timings.Select(t => new LayerTiming(t.Tokens, t.DistinctExperts, t.MoeUs, t.MoeMinUs, t.MoeMaxUs,
+            t.RouteUs, t.Tbs, t.Tfs, t.CublasUs)).ToArray();
 
     /// <summary>The device line (name, architecture, driver, …) and the UTC date a <c>gpu-moe-bench</c> result file records.</summary>
     public static (string Device, string Date) ReadBenchHeader(string path)
     {
-        using var doc = Parse(path);
-        try
-        {
-            return (doc.RootElement.GetProperty("device").GetString()!, doc.RootElement.GetProperty("date").GetString()!);
-        }
-        catch (Exception e) when (e is KeyNotFoundException or InvalidOperationException)
-        {
-            throw new UserInputException($"{path}: not a gpu-moe-bench result file ({e.Message})");
-        }
+        var r = GpuResultFile.Load<MoeBenchResult>(path);
+        return (r.Device, r.Date);
     }
 
     /// <summary>The ceilings line and the timing rows of the peer script's console output.</summary>
