@@ -74,12 +74,15 @@ public static class PaperReference
             "Chunked: as for Qwen3, chunk throughput against long prompts, with the MoE curve fitted on Qwen3's table (no GPT-OSS measurement exists); " +
             "the simulated knee is later than the paper's. Layered: 12 groups of 2 layers per batch; the simulated knee is later than the paper's too.",
         ["ShareGPT, Qwen3-30B-A3B"] =
-            "Short prompts and many running decodes: each chunked iteration gives part of its 512 tokens to decodes and streams every decode's KV. " +
-            "The simulated iteration is cheaper than the paper's engine's at many running sequences, so both knees are later; a per-sequence host cost " +
-            "of about 100 µs (not fitted: no micro-number isolates it) moves the chunked curve onto the paper's (NOTES.md).",
+            "Short prompts and many running decodes (about 80 at the chunked knee): each chunked iteration gives part of its 512 tokens to decodes " +
+            "and streams every decode's KV. The simulated iteration is cheaper than the paper's engine's at many running sequences, so both knees are " +
+            "later. The engine's per-step host work, timed on a stand-in of its code (scripts/probes/engine_step_probe.py), is about 20 µs per decoding " +
+            "sequence at these contexts and is in the model; the chunked curve would need about 100 µs per sequence, which nothing measured supports " +
+            "(NOTES.md). A decode-attention kernel below the roofline at 16-token pages is the open candidate.",
         ["ShareGPT, GPT-OSS-20B"] =
-            "As for Qwen3 on ShareGPT: the simulated chunked iteration is too cheap at many running sequences. The paper's layered curve declines " +
-            "slowly from 5.8 req/s, which the simulation does not reproduce.",
+            "As for Qwen3 on ShareGPT: the simulated chunked iteration is too cheap at many running sequences (and half the layers attend within a " +
+            "128-token window, so a slower decode attention alone would not close it). The paper's layered curve declines slowly from 5.8 req/s, which " +
+            "the simulation does not reproduce.",
     };
 
     /// <summary>Rate and prompt count of the vLLM comparison.</summary>

@@ -83,12 +83,16 @@ public static class DeviceCatalog
     /// 0.203 for prefill that reads paged context (<see cref="DeviceProfile.PagedPrefillAttention"/>).</item>
     /// <item>Per token and layer, 113 ns: the one-pass "other" time (69.0 ms: split-KV combine, expert sorting and
     /// activation, large all-reduces, norms) less what the roofline prices for it (24.5 ms), over 8192 × 48.</item>
-    /// <item>Host time per prompt token an iteration schedules, 107 ns, and per context token of each decoding sequence,
-    /// 8.6 ns: measured here (2-core VM) by scripts/probes/host_overhead_probe.py, a proxy of the engine's Python input
-    /// preparation, block tables, pickling and np.append; per sequence beyond that, 0.</item>
-    /// <item>Per graphed iteration, 0.670 ms: the 16-chunk "other" (104.65 ms) less the roofline's and the per-token
-    /// term's, over the 15 gaps between its 16 iterations (the nsys span holds no gap for the one-pass prompt), less the
-    /// host time of its 512 prompt tokens.</item>
+    /// <item>Host time of a step, measured here (2-core VM, Python 3.11, three runs averaged) by
+    /// scripts/probes/engine_step_probe.py, a stand-in of the engine's own per-step host work (scheduler and block
+    /// manager, the batch pickled to rank 1 and unpickled there, prepare's per-sequence arrays, per-block slot mapping and
+    /// block tables, postprocess's np.append, the output thread's second pickling, which holds the GIL while rank 0
+    /// prepares): 9.5 µs per scheduled sequence, 130 ns per prompt token scheduled (the slot mapping is rebuilt every
+    /// iteration a slice runs, so a layered batch pays it every stage) and 3.7 ns per context token of each decoding
+    /// sequence (its block table copied and pickled, its token array copied by np.append).</item>
+    /// <item>Per graphed iteration, 0.649 ms: the 16-chunk "other" (104.65 ms) less the roofline's and the per-token
+    /// term's, over the 15 gaps between its 16 iterations (0.725 ms; the nsys span holds no gap for the one-pass prompt),
+    /// less the measured host time of a step with one sequence and 512 prompt tokens (76 µs).</item>
     /// <item>Layer dispatch, 130 µs: the fastest decode steps the paper reports, p5 ITL 7.16 ms (vLLM) and 7.01 ms
     /// (layered engine) at about four running requests, are host-bound; 130 µs per layer reproduces them.</item>
     /// </list>
@@ -105,12 +109,12 @@ public static class DeviceCatalog
             ExpertCurve = PaperEngineExpertCurve,
             PagedPrefillAttention = efficiency[OpClass.Attention] with { ComputeFraction = 0.203 },
             // The nsys profile does not tell eager from graphed iterations apart (its one eager pass has no gap): both take the graphed gap.
-            Overhead = new EngineOverhead(GraphedIterationSeconds: 0.670e-3, EagerIterationSeconds: 0.670e-3, GraphMaxTokens: 1024,
-                TokenLayerSeconds: 113e-9, PrefillTokenHostSeconds: 107e-9, SequenceHostSeconds: 0, LayerDispatchSeconds: 130e-6,
-                ContextTokenHostSeconds: 8.6e-9),
+            Overhead = new EngineOverhead(GraphedIterationSeconds: 0.649e-3, EagerIterationSeconds: 0.649e-3, GraphMaxTokens: 1024,
+                TokenLayerSeconds: 113e-9, PrefillTokenHostSeconds: 130e-9, SequenceHostSeconds: 9.5e-6, LayerDispatchSeconds: 130e-6,
+                ContextTokenHostSeconds: 3.7e-9),
             Source = "h100-sxm plus the authors' engine as measured in the paper (REFERENCE.md §1, §7): default-tile MoE curve from the chunk-size table, " +
                 "FlashAttention-3 contiguous/paged prefill fractions and per-token and per-iteration overheads from the nsys breakdown, layer dispatch from p5 ITL, " +
-                "host costs per prompt and context token measured here (scripts/probes/host_overhead_probe.py)",
+                "host costs per sequence, prompt token and context token measured here on a stand-in of the engine's step (scripts/probes/engine_step_probe.py)",
         };
     }
 
