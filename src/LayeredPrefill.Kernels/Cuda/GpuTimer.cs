@@ -1,3 +1,4 @@
+using LayeredPrefill.Metrics;
 using System.Diagnostics;
 
 namespace LayeredPrefill.Kernels.Cuda;
@@ -26,7 +27,6 @@ public static class GpuTimer
             sync();
             per[b] = sw.Elapsed.TotalSeconds / reps * 1e6;
         }
-        Array.Sort(per);
-        return new TimingStats(per[batches / 2], per[0], per[^1], batches, reps);
+        return new TimingStats(LatencySummary.Median(per), per.Min(), per.Max(), batches, reps);
     }
 }

@@ -1,3 +1,4 @@
+using LayeredPrefill.Metrics;
 using System.Diagnostics;
 using LayeredPrefill.Kernels.Cuda;
 using LayeredPrefill.Reporting.Gpu;
@@ -89,19 +90,13 @@ public static class CalibrationRun
             for (int i = 0; i < plans.Count; i++)
             {
                 var t = times[i];
-                var sample = new IterationSample(name, i, PlanSample.Of(plans[i]), Median(wall[i]), Median(t.Select(x => x.GpuSeconds)),
-                    Median(t.Select(x => x.PrepareSeconds)), Median(t.Select(x => x.LaunchSeconds)), Median(t.Select(x => x.WaitSeconds)),
-                    Median(t.Select(x => x.ReadbackSeconds)), ops[i].ToDictionary(kv => kv.Key, kv => Median(kv.Value)), distinct[i]);
+                var sample = new IterationSample(name, i, PlanSample.Of(plans[i]), LatencySummary.Median(wall[i]), LatencySummary.Median(t.Select(x => x.GpuSeconds)),
+                    LatencySummary.Median(t.Select(x => x.PrepareSeconds)), LatencySummary.Median(t.Select(x => x.LaunchSeconds)), LatencySummary.Median(t.Select(x => x.WaitSeconds)),
+                    LatencySummary.Median(t.Select(x => x.ReadbackSeconds)), ops[i].ToDictionary(kv => kv.Key, kv => LatencySummary.Median(kv.Value)), distinct[i]);
                 samples.Add(sample);
             }
             log($"{name,-40} {plans.Count,3} iteration(s): wall {samples[^1].WallSeconds * 1e3,8:F2} ms (last), GPU {samples[^1].GpuSeconds * 1e3,8:F2} ms");
         }
         return new CalibrationSamples(card, executor.Engine.Model.Name, repeats, readBytesPerSecond, samples);
-    }
-
-    private static double Median(IEnumerable<double> values)
-    {
-        var s = values.Order().ToArray();
-        return s.Length == 0 ? double.NaN : s[s.Length / 2];
     }
 }

@@ -1,3 +1,4 @@
+using LayeredPrefill.Metrics;
 using System.Diagnostics;
 using LayeredPrefill.Kernels.Cuda;
 using LayeredPrefill.Reporting.Gpu;
@@ -34,9 +35,9 @@ public static class DecodeBench
                 bytes = cost.Traffic.TotalBytes;
                 if (cuda?.LastTimes is { } t) { gpu[i] = t.GpuSeconds * 1e3; host[i] = (t.PrepareSeconds + t.LaunchSeconds) * 1e3; }
             }
-            double step = Median(wall);
+            double step = LatencySummary.Median(wall);
             double rate = bytes / (step / 1e3);
-            var row = new DecodeBenchRow(b, b / (step / 1e3), step, wall.Min(), wall.Max(), cuda is null ? null : Median(gpu), cuda is null ? null : Median(host),
+            var row = new DecodeBenchRow(b, b / (step / 1e3), step, wall.Min(), wall.Max(), cuda is null ? null : LatencySummary.Median(gpu), cuda is null ? null : LatencySummary.Median(host),
                 bytes, rate, readBytesPerSecond is double r ? rate / r : null, PerStep(cuda, repeats));
             rows.Add(row);
             log($"decodes {b,4}: {row.TokensPerSecond,9:F1} tok/s, step {step,8:F2} ms ({row.MinMillis:F2}-{row.MaxMillis:F2})" +
@@ -71,10 +72,4 @@ public static class DecodeBench
 
     private static string Ops(IReadOnlyDictionary<string, double> ops) =>
         string.Join(", ", ops.OrderByDescending(kv => kv.Value).Select(kv => $"{kv.Key} {kv.Value:F2}"));
-
-    private static double Median(double[] v)
-    {
-        var s = v.Order().ToArray();
-        return s[s.Length / 2];
-    }
 }

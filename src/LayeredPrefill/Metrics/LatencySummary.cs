@@ -18,6 +18,9 @@ public sealed record LatencySummary(int Count, double MeanMs, double MedianMs, d
             Percentile(ms, 90), Percentile(ms, 95), Percentile(ms, 99), Percentile(ms, 99.9), ms[^1]);
     }
 
+    /// <summary>The 50th <see cref="Percentile"/> of <paramref name="values"/> (NaN for none), ignoring non-finite ones.</summary>
+    public static double Median(IEnumerable<double> values) => Percentile(values.Where(double.IsFinite).Order().ToArray(), 50);
+
     /// <summary>numpy's default ("linear") percentile of sorted values.</summary>
     public static double Percentile(IReadOnlyList<double> sorted, double percent)
     {

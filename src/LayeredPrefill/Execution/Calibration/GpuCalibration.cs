@@ -1,3 +1,4 @@
+using LayeredPrefill.Metrics;
 using LayeredPrefill.Execution.Roofline;
 using LayeredPrefill.Models;
 using LayeredPrefill.Reporting.Gpu;
@@ -164,7 +165,7 @@ public static class GpuCalibration
     // the prompt tokens and the decode rows (their block tables and metadata).
     private static EngineOverhead FitOverhead(IReadOnlyList<(IterationSample Sample, RooflineOp[] Ops)> train, CalibrationSamples all, MoeModel model)
     {
-        double dispatch = Median(all.Iterations.Select(s => s.LaunchSeconds / Math.Max(1, ActiveLayers(s, model))));
+        double dispatch = LatencySummary.Median(all.Iterations.Select(s => s.LaunchSeconds / Math.Max(1, ActiveLayers(s, model))));
         // prepare + wait-after-GPU + read-back ≈ a + b·prompt tokens + c·sequences, fitted by least squares (held ≥ 0).
         var rows = all.Iterations.Select(s => (Y: s.PrepareSeconds + s.ReadbackSeconds,
             X: new[] { 1.0, s.Plan.Prefills.Sum(p => (double)p[2]), (double)(s.Plan.Decodes.Count + s.Plan.Prefills.Count) })).ToList();
@@ -175,12 +176,6 @@ public static class GpuCalibration
 
     private static int ActiveLayers(IterationSample s, MoeModel model) =>
         s.Plan.Decodes.Count > 0 ? model.Layers : s.Plan.Prefills.Select(p => p[4] - p[3]).DefaultIfEmpty(0).Max();
-
-    private static double Median(IEnumerable<double> values)
-    {
-        var s = values.Where(double.IsFinite).Order().ToArray();
-        return s.Length == 0 ? 0 : s[s.Length / 2];
-    }
 
     // Normal equations for a handful of columns (3 here): (XᵀX)β = Xᵀy by Gaussian elimination.
     private static double[] LeastSquares(double[][] x, double[] y)
