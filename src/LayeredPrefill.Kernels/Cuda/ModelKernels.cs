@@ -137,14 +137,8 @@ public static class ModelKernels
     {
         int half = hidden / 2;
         long t = i / half, h = i - t * half;
-        long baseIndex = t * topK * half + h;
         float lo = 0f, hi = 0f;
-        for (int s = 0; s < topK; s++)
-        {
-            uint v = perSlotPairs[baseIndex + (long)s * half];
-            lo += Ptx.Lo(v);
-            hi += Ptx.Hi(v);
-        }
+        RoutingKernels.SlotSum(perSlotPairs, hidden, topK, i, ref lo, ref hi);
         long row = useMap != 0 ? rowMap[(int)t] : t;
         long o = row * hidden + 2 * h;
         float a = output[o] + lo, b = output[o + 1] + hi;

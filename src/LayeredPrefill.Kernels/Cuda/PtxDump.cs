@@ -38,6 +38,7 @@ public static class PtxDump
         Add("rope_write_kv", (Action<Index1D, ArrayView<float>, ArrayView<int>, ArrayView<int>, ArrayView<int>, ArrayView<float>, ArrayView<float>,
             ArrayView<ushort>, ArrayView<ushort>, ArrayView<ushort>, int, int, int>)ModelKernels.RopeWriteKv, false);
         Add("argmax", (Action<ArrayView<float>, ArrayView<int>, int, int>)ModelKernels.Argmax, true);
+        Add("combine_add", (Action<Index1D, ArrayView<uint>, int, int, ArrayView<int>, int, ArrayView<float>, ArrayView<int>, int>)ModelKernels.CombineAdd, false);
         Add("fill_weights", (Action<Index1D, ArrayView<uint>, long, long, int, int, float, float>)ModelKernels.FillWeights, false);
         return result;
     }

@@ -143,18 +143,24 @@ public static class RoutingKernels
     /// <summary>out[t, h..h+1] = Σ over slots of the weighted expert outputs (bf16 pairs), in slot order (deterministic, no atomics); one index per pair.</summary>
     public static void Combine(Index1D i, ArrayView<uint> perSlotPairs, int hidden, int topK, ArrayView<float> output)
     {
+        float lo = 0f, hi = 0f;
+        SlotSum(perSlotPairs, hidden, topK, i, ref lo, ref hi);
+        output[2 * i] = lo;
+        output[2 * i + 1] = hi;
+    }
+
+    /// <summary>Σ over token t's slots, in slot order, of column pair h of the weighted per-slot outputs (pair index i = t·H/2 + h).</summary>
+    internal static void SlotSum(ArrayView<uint> perSlotPairs, int hidden, int topK, long i, ref float lo, ref float hi)
+    {
         int half = hidden / 2;
         long t = i / half, h = i - t * half;
         long baseIndex = t * topK * half + h;
-        float lo = 0f, hi = 0f;
         for (int s = 0; s < topK; s++)
         {
             uint v = perSlotPairs[baseIndex + (long)s * half];
             lo += Ptx.Lo(v);
             hi += Ptx.Hi(v);
         }
-        output[2 * i] = lo;
-        output[2 * i + 1] = hi;
     }
 
     /// <summary>Fills packed bf16 pairs with uniform values in [-scale, scale) from a counter hash (seeded, order-free).</summary>
