@@ -1,3 +1,4 @@
+using LayeredPrefill.Cli.Options;
 using System.CommandLine;
 using System.Globalization;
 using LayeredPrefill.Execution.Calibration;
@@ -27,7 +28,7 @@ internal static class CalibrateCommand
         var basis = new Option<string>("--base-device") { Description = "Preset or profile whose peaks, memory and energy constants the fit keeps.", DefaultValueFactory = _ => "h200" };
         var model = new Option<string>("--model") { Description = "Model preset to calibrate with.", DefaultValueFactory = _ => "qwen3-30b-a3b" };
         var repeats = new Option<int>("--repeats") { Description = "Repeats of every iteration (medians are kept).", DefaultValueFactory = _ => 3 };
-        var seed = new Option<int>("--seed") { Description = "Seed of the weights and prompts.", DefaultValueFactory = _ => 0 };
+        var seed = SharedOptions.Seed("the weights and prompts");
         var cmd = new Command("calibrate", "Time the GPU executor's iterations and fit a DeviceProfile to them (or refit from a samples file)")
             { output, samplesOut, details, refit, basis, model, repeats, seed };
         cmd.SetAction((parse, cancel) => CliHost.GuardAsync(() =>

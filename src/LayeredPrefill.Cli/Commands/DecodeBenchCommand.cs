@@ -1,3 +1,4 @@
+using LayeredPrefill.Cli.Options;
 using System.CommandLine;
 using System.Globalization;
 using LayeredPrefill.IO;
@@ -20,8 +21,8 @@ internal static class DecodeBenchCommand
         var decodes = new Option<string>("--decodes") { Description = "Comma-separated decode batch sizes.", DefaultValueFactory = _ => "1,32,128" };
         var context = new Option<int>("--context-tokens") { Description = "Context of every decode.", DefaultValueFactory = _ => 2048 };
         var repeats = new Option<int>("--repeats") { Description = "Timed steps per batch size.", DefaultValueFactory = _ => 20 };
-        var seed = new Option<int>("--seed") { Description = "Seed of the weights and prompts.", DefaultValueFactory = _ => 0 };
-        var output = new Option<string?>("--output") { Description = "Write the result JSON here." };
+        var seed = SharedOptions.Seed("the weights and prompts");
+        var output = SharedOptions.Output("the result JSON");
         var split = new Option<int>("--decode-split-tokens") { Description = "Context positions per decode-attention block (GPU).", DefaultValueFactory = _ => 256 };
         var profile = new Option<bool>("--profile-ops") { Description = "Time every op with GPU events and print where each step's time goes." };
         var prompt = new Option<int>("--prompt-tokens") { Description = "Also prefill one prompt of this many tokens under chunked-512 and layered beside each batch (0: none).", DefaultValueFactory = _ => 0 };
