@@ -37,7 +37,8 @@ internal static class CompareCommand
                 options);
             string table = MarkdownReport.Render(report);
             Console.Write(table);
-            if (p.GetValue(markdown) is { Length: > 0 } path) File.AppendAllText(path, table);
+            // A job summary is appended to by every step: the one place the writer appends rather than replaces.
+            if (p.GetValue(markdown) is { Length: > 0 } path) LayeredPrefill.IO.AtomicFile.AppendAllText(path, table);
             return report.Passed ? 0 : 1;
         }));
         return command;

@@ -13,7 +13,7 @@ internal static class ComparerHost
         }
         catch (UserInputException e)
         {
-            Console.Error.WriteLine($"error: {e.Message}");
+            Console.Error.WriteLine(LayeredPrefill.IO.Echo.Line($"error: {e.Message}"));
             return BadInput;
         }
     }

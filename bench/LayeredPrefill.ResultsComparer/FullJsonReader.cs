@@ -33,7 +33,7 @@ public static class FullJsonReader
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(File.ReadAllText(file));
+            document = JsonDocument.Parse(LayeredPrefill.IO.BoundedFile.ReadAllText(file, LayeredPrefill.IO.ReadLimits.ResultFile("the benchmark report")));
         }
         catch (JsonException e)
         {
@@ -42,6 +42,7 @@ public static class FullJsonReader
         using (document)
         {
             var root = document.RootElement;
+            LayeredPrefill.IO.JsonInput.RequireValidStrings(root, file);
             var benchmarks = Required(root, "Benchmarks", JsonValueKind.Array, file, "the report");
             var results = new List<BenchmarkResult>();
             int index = 0;

@@ -6,6 +6,8 @@ var root = new RootCommand("Regression gate for the benchmark suite: compares Be
     CompareCommand.Create(),
     UpdateCommand.Create(),
 };
+// The CLI's option rules (plain numbers, no empty values), the same source file.
+LayeredPrefill.Cli.OptionRules.Apply(root);
 var parse = root.Parse(args);
 if (parse.Errors.Count > 0)
 {

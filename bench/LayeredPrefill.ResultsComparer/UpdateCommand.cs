@@ -24,7 +24,7 @@ internal static class UpdateCommand
             foreach (string file in results.Select(r => r.Source).Distinct())
             {
                 string destination = Path.GetFullPath(Path.Combine(target, Path.GetFileName(file)));
-                LayeredPrefill.IO.AtomicFile.WriteAllBytes(destination, File.ReadAllBytes(file));
+                LayeredPrefill.IO.AtomicFile.WriteAllBytes(destination, LayeredPrefill.IO.BoundedFile.ReadAllBytes(file, LayeredPrefill.IO.ReadLimits.ResultFile("the benchmark report")));
                 written.Add(destination);
             }
             foreach (string old in Directory.GetFiles(target, FullJsonReader.Pattern))

@@ -24,14 +24,10 @@ public static class MetricsFile
     /// <summary>Writes the metrics of one benchmark case (atomically, so the host never reads half a file).</summary>
     public static void Write(string key, IReadOnlyDictionary<string, double> values)
     {
-        string path = PathFor(key);
-        System.IO.Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         var lines = new List<string> { "# " + key };
         lines.AddRange(values.OrderBy(v => v.Key, StringComparer.Ordinal)
             .Select(v => $"{v.Key}={v.Value.ToString("R", CultureInfo.InvariantCulture)}"));
-        string temp = path + ".tmp";
-        File.WriteAllLines(temp, lines);
-        File.Move(temp, path, overwrite: true);
+        LayeredPrefill.IO.AtomicFile.WriteAllText(PathFor(key), string.Join("\n", lines) + "\n");
     }
 
     /// <summary>Reads the metrics of <paramref name="key"/>; empty when the benchmark wrote none.</summary>
@@ -40,7 +36,7 @@ public static class MetricsFile
         string path = PathFor(key);
         var values = new Dictionary<string, double>(StringComparer.Ordinal);
         if (!File.Exists(path)) return values;
-        foreach (string line in File.ReadAllLines(path))
+        foreach (string line in LayeredPrefill.IO.BoundedFile.ReadAllText(path, new LayeredPrefill.IO.ReadLimits("benchmark metrics", 1 << 20)).Split('\n'))
         {
             if (line.Length == 0 || line[0] == '#') continue;
             int eq = line.IndexOf('=');

@@ -14,11 +14,11 @@ public class SweepDefinitionJsonTests
     [InlineData("{\"rates\": [1], \"name\": \"../up\"}", "name '../up' must be")]
     [InlineData("{\"grids\": [{\"models\": [\"qwen3-30b-a3b\"], \"rate\": [1]}]}", "unknown field 'grids[0].rate'")]
     [InlineData("{\"models\": []}", "field 'rates' is missing")]
-    [InlineData("{\"rates\": [1],\n  \"tp\": }", "line 2, column")]
+    [InlineData("{\"rates\": [1],\n  \"tp\": }", "2:9: invalid JSON")]
     public void Bad_definition_gives_one_line_naming_file_and_field(string json, string expected)
     {
         var e = Assert.Throws<UserInputException>(() => SweepDefinitionJson.Parse(json, "my-sweep.json"));
-        Assert.StartsWith("my-sweep.json: ", e.Message);
+        Assert.StartsWith("my-sweep.json:", e.Message);
         Assert.Contains(expected, e.Message);
         Assert.DoesNotContain('\n', e.Message);
     }

@@ -26,7 +26,7 @@ internal sealed class ConfigFields(JsonElement root, string source)
         if (v.TryGetInt32(out int i)) return i;
         // Some exporters write whole numbers as 2048.0.
         if (v.TryGetDouble(out double d) && double.IsFinite(d) && d == Math.Floor(d) && Math.Abs(d) <= int.MaxValue) return (int)d;
-        throw Error(field, $"must be a whole number that fits in 32 bits (got {v.GetRawText()})");
+        throw Error(field, $"must be a whole number that fits in 32 bits (got {IO.Echo.Of(v.GetRawText())})");
     }
 
     /// <summary>A required integer field that must be &gt; 0.</summary>
@@ -99,10 +99,9 @@ internal sealed class ConfigFields(JsonElement root, string source)
 
     private static string Describe(JsonElement v) => v.ValueKind switch
     {
-        JsonValueKind.String => $"the string \"{v.GetString()}\"",
+        JsonValueKind.String => $"the string \"{IO.Echo.Of(v.GetString())}\"",
         JsonValueKind.Object => "an object",
         JsonValueKind.Array => "an array",
-        JsonValueKind.True or JsonValueKind.False => v.GetRawText(),
-        _ => v.GetRawText(),
+        _ => IO.Echo.Of(v.GetRawText()),
     };
 }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using LayeredPrefill.IO;
 
 namespace LayeredPrefill.Models;
 
@@ -16,17 +17,8 @@ public static class HfConfigReader
     /// <summary>Reads the config file at <paramref name="path"/>; the model is called <paramref name="name"/>, else after the file.</summary>
     public static MoeModel ReadFile(string path, string? name = null, int? maxModelLengthTokens = null)
     {
-        string json;
-        // .NET reports a directory as "access denied", which sends the user after permissions.
-        if (Directory.Exists(path)) throw new UserInputException($"{path}: cannot read the model config (it is a directory; pass the config.json inside it)");
-        try
-        {
-            json = File.ReadAllText(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new UserInputException($"{path}: cannot read the model config ({e.Message})");
-        }
+        // Bounded: a 1.2 GB model.safetensors passed by mistake is refused by its size, not read.
+        string json = BoundedFile.ReadAllText(path, ReadLimits.ModelConfig);
         return Parse(json, path, name ?? NameFromPath(path), maxModelLengthTokens);
     }
 
@@ -34,13 +26,14 @@ public static class HfConfigReader
     public static MoeModel Parse(string json, string source, string? name = null, int? maxModelLengthTokens = null)
     {
         using JsonDocument document = ParseDocument(json, source);
+        JsonInput.RequireValidStrings(document.RootElement, source);
         if (document.RootElement.ValueKind != JsonValueKind.Object)
             throw new UserInputException($"{source}: a model config must be a JSON object");
         var fields = new ConfigFields(document.RootElement, source);
         string modelType = fields.OptionalString("model_type")
             ?? throw fields.Error("model_type", $"is missing (supported: {string.Join(", ", SupportedModelTypes)})");
         if (!SupportedModelTypes.Contains(modelType))
-            throw fields.Error("model_type", $"is '{modelType}', which is not supported (supported: {string.Join(", ", SupportedModelTypes)})");
+            throw fields.Error("model_type", $"is '{Echo.Of(modelType)}', which is not supported (supported: {string.Join(", ", SupportedModelTypes)})");
         var common = Common(fields, name ?? NameFromPath(source), maxModelLengthTokens);
         MoeModel model = modelType switch
         {

@@ -18,12 +18,7 @@ public static class SweepDefinitionJson
     /// <summary>Loads and validates the definition in <paramref name="path"/>; any problem is one line naming the file and field.</summary>
     public static SweepDefinition ReadFile(string path)
     {
-        string text;
-        try { text = File.ReadAllText(path); }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
-        {
-            throw new UserInputException($"--definition: cannot read '{path}': {e.Message}");
-        }
+        string text = IO.BoundedFile.ReadAllText(path, IO.ReadLimits.SweepDefinition);
         return Parse(text, path);
     }
 
@@ -34,11 +29,12 @@ public static class SweepDefinitionJson
         try { doc = JsonDocument.Parse(json, new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true }); }
         catch (JsonException e)
         {
-            throw new UserInputException($"{source}: line {(e.LineNumber ?? 0) + 1}, column {(e.BytePositionInLine ?? 0) + 1}: invalid JSON");
+            throw new UserInputException($"{source}:{IO.JsonInput.Where(e)}: invalid JSON ({IO.JsonInput.Reason(e)})");
         }
         using (doc)
         {
             var root = doc.RootElement;
+            IO.JsonInput.RequireValidStrings(root, source);
             if (root.ValueKind != JsonValueKind.Object) throw new UserInputException($"{source}: expected a JSON object at the top");
             CheckFields(root, TopFields, source, "");
             string name = String(root, "name", source) ?? Path.GetFileNameWithoutExtension(source);
@@ -128,7 +124,7 @@ public static class SweepDefinitionJson
     {
         foreach (var p in e.EnumerateObject())
             if (!known.Contains(p.Name))
-                throw new UserInputException($"{source}: unknown field '{prefix}{p.Name}' (valid: {string.Join(", ", known)})");
+                throw new UserInputException($"{source}: unknown field '{IO.Echo.Of(prefix + p.Name)}' (valid: {string.Join(", ", known)})");
     }
 
     private static string? String(JsonElement e, string field, string source, string prefix = "")

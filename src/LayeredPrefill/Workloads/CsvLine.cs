@@ -6,6 +6,19 @@ namespace LayeredPrefill.Workloads;
 /// <remarks>Traces are one record per line, so a quoted newline is not supported; an unclosed quote is an error.</remarks>
 internal static class CsvLine
 {
+    /// <summary>The 1-based field number of the character right after <paramref name="prefix"/> (the start of a line): commas outside quotes, plus one.</summary>
+    public static int FieldNumberAt(string prefix)
+    {
+        int field = 1;
+        bool quoted = false;
+        foreach (char c in prefix)
+        {
+            if (c == '"') quoted = !quoted;
+            else if (c == ',' && !quoted) field++;
+        }
+        return field;
+    }
+
     /// <summary>The fields of <paramref name="line"/>; on an unclosed quote, returns null and the 1-based field number.</summary>
     public static List<string>? Split(string line, out int badField)
     {

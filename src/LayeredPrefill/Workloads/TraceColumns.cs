@@ -11,13 +11,16 @@ internal sealed record TraceColumns(int FieldCount, int Prompt, int Output, int?
     /// <summary>Finds the needed columns in the header fields of <paramref name="source"/>.</summary>
     public static TraceColumns FromHeader(IReadOnlyList<string> header, string source, int line)
     {
+        // Spreadsheets in many locales export with ';' (and decimal commas), others with tabs: say so instead of "no column".
+        if (header.Count == 1 && (header[0].Contains(';') || header[0].Contains('\t')))
+            throw new UserInputException($"{source}:{line}:1: fields are separated by {(header[0].Contains(';') ? "';'" : "tabs")}, not commas; traces are comma-separated CSV with '.' decimals");
         var index = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
         for (int i = 0; i < header.Count; i++)
         {
             if (header[i].Length == 0)
                 throw new UserInputException($"{source}:{line}:{i + 1}: header column {i + 1} has no name");
             if (!index.TryAdd(header[i], i))
-                throw new UserInputException($"{source}:{line}:{i + 1}: header repeats column '{header[i]}'");
+                throw new UserInputException($"{source}:{line}:{i + 1}: header repeats column '{IO.Echo.Of(header[i])}'");
         }
         bool splitwise = !index.ContainsKey("num_prefill_tokens") && (index.ContainsKey("ContextTokens") || index.ContainsKey("TIMESTAMP"));
         (string prompt, string output) = splitwise ? ("ContextTokens", "GeneratedTokens") : ("num_prefill_tokens", "num_decode_tokens");
@@ -26,7 +29,7 @@ internal sealed record TraceColumns(int FieldCount, int Prompt, int Output, int?
         {
             if (!index.ContainsKey(needed))
                 throw new UserInputException(
-                    $"{source}:{line}:1: header lacks column '{needed}' (found: {string.Join(",", header)}; expected " +
+                    $"{source}:{line}:1: header lacks column '{needed}' (found: {IO.Echo.Of(string.Join(",", header), 120)}; expected " +
                     "num_prefill_tokens,num_decode_tokens[,arrived_at] or TIMESTAMP,ContextTokens,GeneratedTokens)");
         }
         return new TraceColumns(header.Count, index[prompt], index[output], time is null ? null : index[time],

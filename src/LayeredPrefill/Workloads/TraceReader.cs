@@ -1,11 +1,14 @@
 using System.Globalization;
+using LayeredPrefill.IO;
 
 namespace LayeredPrefill.Workloads;
 
 /// <summary>Reads request traces from CSV in the length-only, Vidur/Sarathi or Splitwise/Azure layout (see <see cref="TraceColumns"/>).</summary>
 /// <remarks>
-/// Accepts a UTF-8 BOM, CRLF, blank lines, extra columns and out-of-order timestamps (sorted stably, counted).
-/// Anything else wrong is refused as "source:line:column: what", line and column (the CSV field number) 1-based.
+/// Accepts a UTF-8 BOM, UTF-16 with a BOM, CRLF, blank lines, extra columns, a repeated header line (concatenated
+/// files) and out-of-order timestamps (sorted stably, counted). Anything else wrong is refused as
+/// "source:line:column: what", line and column (the CSV field number) 1-based. Files stream through
+/// <see cref="BoundedFile"/>: memory is the rows kept (24 bytes each), not the file.
 /// </remarks>
 public static class TraceReader
 {
@@ -18,20 +21,16 @@ public static class TraceReader
         "yyyy-MM-dd HH:mm:ss.FFFFFFFzzz", "yyyy-MM-ddTHH:mm:ss.FFFFFFFzzz", "yyyy-MM-ddTHH:mm:ss.FFFFFFFZ",
     ];
 
-    /// <summary>Reads the trace file at <paramref name="path"/>; it is called <paramref name="name"/>, else after the file.</summary>
+    /// <summary>Rows a trace may have: each is kept in memory (24 bytes), so this bounds a trace at about half a gigabyte.</summary>
+    public const int MaxRows = 20_000_000;
+
+    /// <summary>Reads the trace file at <paramref name="path"/>, streaming it through the bounded reader; it is called <paramref name="name"/>, else after the file.</summary>
     public static Trace ReadFile(string path, string? name = null)
     {
-        // .NET reports a directory as "access denied", which sends the user after permissions.
-        if (Directory.Exists(path)) throw new UserInputException($"{path}: cannot read the trace (it is a directory, not a CSV file)");
-        try
-        {
-            using var reader = new StreamReader(path, detectEncodingFromByteOrderMarks: true);
-            return Read(reader, path, name ?? Path.GetFileNameWithoutExtension(path));
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new UserInputException($"{path}: cannot read the trace ({e.Message})");
-        }
+        if (string.IsNullOrWhiteSpace(path)) throw new UserInputException("--trace-file: the path is empty");
+        // Column numbers in messages are CSV field numbers, also for bytes that are not text.
+        using var lines = BoundedFile.OpenLines(path, ReadLimits.Trace, prefix => CsvLine.FieldNumberAt(prefix));
+        return Read(lines.ReadLine, path, name ?? Path.GetFileNameWithoutExtension(path));
     }
 
     /// <summary>Parses CSV text; <paramref name="source"/> names it in messages.</summary>
@@ -42,14 +41,17 @@ public static class TraceReader
     }
 
     /// <summary>Reads CSV from <paramref name="reader"/>; <paramref name="source"/> names it in messages.</summary>
-    public static Trace Read(TextReader reader, string source, string name)
+    public static Trace Read(TextReader reader, string source, string name) => Read(reader.ReadLine, source, name);
+
+    private static Trace Read(Func<string?> readLine, string source, string name)
     {
         int lineNumber = 0;
         TraceColumns? columns = null;
+        List<string>? header = null;
         var rows = new List<TraceRow>();
         var dateTimes = new List<long>();
         string? line;
-        while ((line = reader.ReadLine()) is not null)
+        while ((line = readLine()) is not null)
         {
             lineNumber++;
             if (lineNumber == 1) line = line.TrimStart('\uFEFF');
@@ -59,8 +61,13 @@ public static class TraceReader
             if (columns is null)
             {
                 columns = TraceColumns.FromHeader(fields, source, lineNumber);
+                header = fields;
                 continue;
             }
+            // Concatenated CSV files repeat their header: a line equal to the header is skipped, not read as data.
+            if (fields.SequenceEqual(header!, StringComparer.Ordinal)) continue;
+            if (rows.Count == MaxRows)
+                throw Error(source, lineNumber, 1, $"more than {MaxRows:N0} rows (the most a trace may have; sample it first)");
             if (fields.Count != columns.FieldCount)
                 throw Error(source, lineNumber, Math.Min(fields.Count, columns.FieldCount) + 1,
                     $"expected {columns.FieldCount} fields as in the header, found {fields.Count}");
@@ -85,6 +92,7 @@ public static class TraceReader
             for (int i = 0; i < rows.Count; i++)
                 rows[i] = rows[i] with { ArrivalSeconds = (dateTimes[i] - first) / (double)TimeSpan.TicksPerSecond };
         }
+        rows.TrimExcess();
         if (columns.Time is null) return new Trace(name, rows, HasTimestamps: false, OutOfOrderRowsSorted: 0);
         int outOfOrder = 0;
         double latest = double.NegativeInfinity;
@@ -107,10 +115,10 @@ public static class TraceReader
         long value;
         if (text.Length == 0) throw Error(source, line, col, $"{column} is empty");
         if (long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long whole)) value = whole;
-        else if (IsNonFinite(text)) throw Error(source, line, col, $"{column} is not a finite number (got '{text}')");
+        else if (IsNonFinite(text)) throw Error(source, line, col, $"{column} is not a finite number (got '{Echo.Of(text)}')");
         // pandas writes integer columns with missing values as floats ("1234.0"); accept those when whole.
         else if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double d) && d == Math.Floor(d) && Math.Abs(d) < 1e18) value = (long)d;
-        else throw Error(source, line, col, $"{column} must be a whole number of tokens (got '{text}')");
+        else throw Error(source, line, col, $"{column} must be a whole number of tokens (got '{Echo.Of(text)}')");
         if (value <= 0) throw Error(source, line, col, $"{column} must be > 0 tokens (got {value})");
         if (value > MaxTokens) throw Error(source, line, col, $"{column} exceeds the limit of {MaxTokens} tokens (got {value})");
         return (int)value;
@@ -119,12 +127,12 @@ public static class TraceReader
     private static double Seconds(string text, string column, string source, int line, int col)
     {
         if (text.Length == 0) throw Error(source, line, col, $"{column} is empty");
-        if (IsNonFinite(text)) throw Error(source, line, col, $"{column} is not a finite number (got '{text}')");
+        if (IsNonFinite(text)) throw Error(source, line, col, $"{column} is not a finite number (got '{Echo.Of(text)}')");
         if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double seconds))
-            throw Error(source, line, col, $"{column} must be a number of seconds (got '{text}')");
+            throw Error(source, line, col, $"{column} must be a number of seconds (got '{Echo.Of(text)}')");
         // "1e400" parses, to infinity: refuse it like a spelled-out inf.
-        if (!double.IsFinite(seconds)) throw Error(source, line, col, $"{column} is not a finite number (got '{text}')");
-        if (seconds < 0) throw Error(source, line, col, $"{column} must be >= 0 seconds from the start (got {text})");
+        if (!double.IsFinite(seconds)) throw Error(source, line, col, $"{column} is not a finite number (got '{Echo.Of(text)}')");
+        if (seconds < 0) throw Error(source, line, col, $"{column} must be >= 0 seconds from the start (got {Echo.Of(text)})");
         return seconds;
     }
 
@@ -133,7 +141,7 @@ public static class TraceReader
         if (DateTimeOffset.TryParseExact(text, DateTimeFormats, CultureInfo.InvariantCulture,
                 DateTimeStyles.AssumeUniversal, out DateTimeOffset stamp))
             return stamp.UtcTicks;
-        throw Error(source, line, col, $"{column} is not a timestamp like 2023-11-16 18:17:03.9799600 (got '{text}')");
+        throw Error(source, line, col, $"{column} is not a timestamp like 2023-11-16 18:17:03.9799600 (got '{Echo.Of(text)}')");
     }
 
     private static bool IsNonFinite(string text)

@@ -10,12 +10,15 @@ public static class WorkloadBuilder
     /// <summary>The longest arrival span accepted (about 32 years): a double still resolves 0.1 µs there.</summary>
     public const double MaxArrivalSpanSeconds = 1e9;
 
+    /// <summary>More requests than this would only exhaust memory before the first iteration (each keeps its token times).</summary>
+    public const int MaxRequests = 10_000_000;
+
     /// <summary>Builds the workload <paramref name="spec"/> asks for; ids are 0..n-1 in arrival order.</summary>
     public static BuiltWorkload Build(Trace trace, WorkloadSpec spec)
     {
         ArgumentNullException.ThrowIfNull(trace);
         ArgumentNullException.ThrowIfNull(spec);
-        if (spec.Requests <= 0) throw new UserInputException($"--requests must be > 0 (got {spec.Requests})");
+        if (spec.Requests is <= 0 or > MaxRequests) throw new UserInputException($"--requests must be in [1, {MaxRequests}] (got {spec.Requests})");
         if (spec.RatePerSecond is { } r && !(double.IsFinite(r) && r > 0))
             throw new UserInputException($"--rate must be a finite number > 0 requests per second (got {r})");
         if (!(double.IsFinite(spec.TimeScale) && spec.TimeScale > 0))
@@ -24,21 +27,22 @@ public static class WorkloadBuilder
             throw new UserInputException($"--max-model-len must be > 0 tokens (got {spec.MaxModelLengthTokens})");
         if (trace.Rows.Count == 0) throw new UserInputException($"trace '{trace.Name}' has no rows");
 
-        var drawn = spec.RatePerSecond is { } rate ? Poisson(trace, spec, rate) : Replay(trace, spec);
+        var (picked, arrivals) = spec.RatePerSecond is { } rate ? Poisson(trace, spec, rate) : Replay(trace, spec);
         // The simulator's clock is a double: past ~1e9 s an iteration of a few µs no longer moves it, and every
         // latency would silently come out as zero. Refuse such spans instead of computing nonsense.
-        double span = drawn.Count == 0 ? 0 : drawn.Max(d => d.ArrivalSeconds);
+        double span = arrivals.Length == 0 ? 0 : arrivals.Max();
         if (!(span <= MaxArrivalSpanSeconds))
             throw new UserInputException(spec.RatePerSecond is { } r0
-                ? $"--rate {r0}: {drawn.Count} arrivals would span {span:E2} s, beyond the 1e9 s the simulated clock resolves to the microsecond; raise --rate"
+                ? $"--rate {r0}: {arrivals.Length} arrivals would span {span:E2} s, beyond the 1e9 s the simulated clock resolves to the microsecond; raise --rate"
                 : $"--time-scale {spec.TimeScale}: the replayed trace would span {span:E2} s, beyond the 1e9 s the simulated clock resolves to the microsecond; raise --time-scale");
         // Dropped requests still arrived (the server refused them), so survivors keep their arrival times.
-        var requests = new List<Request>(drawn.Count);
+        var requests = new List<Request>(arrivals.Length);
         int dropped = 0;
-        foreach (var (row, arrival) in drawn)
+        for (int i = 0; i < arrivals.Length; i++)
         {
+            var row = trace.Rows[picked[i]];
             if ((long)row.PromptTokens + row.OutputTokens > spec.MaxModelLengthTokens) { dropped++; continue; }
-            requests.Add(new Request(requests.Count, arrival, row.PromptTokens, row.OutputTokens));
+            requests.Add(new Request(requests.Count, arrivals[i], row.PromptTokens, row.OutputTokens));
         }
         return new BuiltWorkload(new Workload(trace.Name, requests), dropped);
     }
@@ -49,40 +53,42 @@ public static class WorkloadBuilder
     /// draws rescaled, as the paper's benchmark does): a rate sweep then differs only in load, and its curve is not
     /// shuffled by resampling from point to point.
     /// </remarks>
-    private static List<(TraceRow Row, double ArrivalSeconds)> Poisson(Trace trace, WorkloadSpec spec, double rate)
+    private static (int[] Rows, double[] Arrivals) Poisson(Trace trace, WorkloadSpec spec, double rate)
     {
+        // Rows are picked by index and arrivals kept as doubles: 12 bytes per request, whatever the trace holds.
         var random = new SeededRandom(spec.Seed, RowStream);
         var gapRandom = new SeededRandom(spec.Seed, GapStream);
-        IReadOnlyList<TraceRow> rows = trace.Rows;
+        int count = trace.Rows.Count;
         int n = spec.Requests;
-        var picked = new List<TraceRow>(n);
-        if (n <= rows.Count)
+        var picked = new int[n];
+        if (n <= count)
         {
             // Partial Fisher–Yates: n distinct rows in random order, touching only n slots of an index array.
-            int[] order = Enumerable.Range(0, rows.Count).ToArray();
+            int[] order = new int[count];
+            for (int i = 0; i < count; i++) order[i] = i;
             for (int i = 0; i < n; i++)
             {
                 int j = random.Next(i, order.Length);
                 (order[i], order[j]) = (order[j], order[i]);
-                picked.Add(rows[order[i]]);
+                picked[i] = order[i];
             }
         }
         else
         {
-            for (int i = 0; i < n; i++) picked.Add(rows[random.Next(rows.Count)]);
+            for (int i = 0; i < n; i++) picked[i] = random.Next(count);
         }
         // The first request opens the run at t = 0; later gaps are exponential with mean 1/rate.
-        var drawn = new List<(TraceRow, double)>(n);
+        var arrivals = new double[n];
         double clock = 0;
         for (int i = 0; i < n; i++)
         {
             if (i > 0) clock += gapRandom.Exponential(rate);
-            drawn.Add((picked[i], clock));
+            arrivals[i] = clock;
         }
-        return drawn;
+        return (picked, arrivals);
     }
 
-    private static List<(TraceRow Row, double ArrivalSeconds)> Replay(Trace trace, WorkloadSpec spec)
+    private static (int[] Rows, double[] Arrivals) Replay(Trace trace, WorkloadSpec spec)
     {
         if (!trace.HasTimestamps)
             throw new UserInputException($"--rate is required: trace '{trace.Name}' has no timestamps to replay");
@@ -90,8 +96,13 @@ public static class WorkloadBuilder
             throw new UserInputException($"--requests {spec.Requests} exceeds the {trace.Rows.Count} rows of trace '{trace.Name}' (pass --rate to sample with replacement)");
         // Trace rows are already in time order (the reader sorts them).
         double t0 = trace.Rows[0].ArrivalSeconds!.Value;
-        return trace.Rows.Take(spec.Requests)
-            .Select(row => (row, (row.ArrivalSeconds!.Value - t0) / spec.TimeScale))
-            .ToList();
+        var rows = new int[spec.Requests];
+        var arrivals = new double[spec.Requests];
+        for (int i = 0; i < rows.Length; i++)
+        {
+            rows[i] = i;
+            arrivals[i] = (trace.Rows[i].ArrivalSeconds!.Value - t0) / spec.TimeScale;
+        }
+        return (rows, arrivals);
     }
 }

@@ -124,12 +124,7 @@ public static class DeviceProfileJson
     /// <summary>Loads and validates the profile in <paramref name="path"/>.</summary>
     public static DeviceProfile Load(string path)
     {
-        string text;
-        try { text = File.ReadAllText(path); }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new UserInputException($"{path}: cannot read device profile ({e.Message})");
-        }
+        string text = IO.BoundedFile.ReadAllText(path, IO.ReadLimits.DeviceProfile);
         return Parse(text, path);
     }
 
@@ -145,6 +140,7 @@ public static class DeviceProfileJson
         using (doc)
         {
             var root = doc.RootElement;
+            IO.JsonInput.RequireValidStrings(root, where);
             if (root.ValueKind != JsonValueKind.Object)
                 throw new UserInputException($"{where}: a device profile must be a JSON object");
             RefuseUnknown(root, TopLevelFields, where, "");
@@ -157,7 +153,7 @@ public static class DeviceProfileJson
             {
                 // Names only: Enum.TryParse would also take "1" for ExpertGemm.
                 if (Array.IndexOf(Enum.GetNames<OpClass>(), property.Name) < 0 || !Enum.TryParse<OpClass>(property.Name, out var op))
-                    throw new UserInputException($"{where}: field 'efficiency.{property.Name}' is not an op class (valid: {string.Join(", ", Enum.GetNames<OpClass>())})");
+                    throw new UserInputException($"{where}: field 'efficiency.{IO.Echo.Of(property.Name)}' is not an op class (valid: {string.Join(", ", Enum.GetNames<OpClass>())})");
                 string prefix = $"efficiency.{property.Name}.";
                 if (property.Value.ValueKind != JsonValueKind.Object)
                     throw new UserInputException($"{where}: field 'efficiency.{property.Name}' must be an object");
@@ -236,7 +232,7 @@ public static class DeviceProfileJson
                     Number(overheadElement, "contextTokenHostSeconds", where, prefix, allowZero: true));
             }
 
-            return new DeviceProfile(
+            return DeviceProfileLimits.Check(new DeviceProfile(
                 Name: Text(root, "name", where),
                 MemoryBytes: Number(root, "memoryBytes", where, "", allowZero: false),
                 PeakMemoryBytesPerSecond: Number(root, "peakMemoryBytesPerSecond", where, "", allowZero: false),
@@ -251,7 +247,7 @@ public static class DeviceProfileJson
                 Shaped: shapedList.Count > 0 ? shapedList : null,
                 ExpertCurve: curve,
                 PagedPrefillAttention: pagedAttention,
-                Overhead: overhead);
+                Overhead: overhead), where);
         }
     }
 
@@ -277,9 +273,9 @@ public static class DeviceProfileJson
     {
         var value = Required(obj, field, where, prefix);
         if (value.ValueKind != JsonValueKind.Number || !value.TryGetDouble(out double x) || !double.IsFinite(x))
-            throw new UserInputException($"{where}: field '{prefix}{field}' must be a finite number (got {value.GetRawText()})");
+            throw new UserInputException($"{where}: field '{prefix}{field}' must be a finite number (got {IO.Echo.Of(value.GetRawText())})");
         if (x < 0 || (!allowZero && x == 0))
-            throw new UserInputException($"{where}: field '{prefix}{field}' must be {(allowZero ? ">= 0" : "> 0")} (got {value.GetRawText()})");
+            throw new UserInputException($"{where}: field '{prefix}{field}' must be {(allowZero ? ">= 0" : "> 0")} (got {IO.Echo.Of(value.GetRawText())})");
         return x;
     }
 
@@ -294,7 +290,7 @@ public static class DeviceProfileJson
     {
         foreach (var property in obj.EnumerateObject())
             if (Array.IndexOf(known, property.Name) < 0)
-                throw new UserInputException($"{where}: unknown field '{prefix}{property.Name}' (valid: {string.Join(", ", known)})");
+                throw new UserInputException($"{where}: unknown field '{IO.Echo.Of(prefix + property.Name)}' (valid: {string.Join(", ", known)})");
     }
 
     // System.Text.Json quotes tokens that may span lines and appends " LineNumber: … | BytePositionInLine: …" and " Path: …", which the prefix already says.

@@ -36,12 +36,7 @@ public static class GpuRunFiles
     /// <summary>The ceilings line and the timing rows of the peer script's console output.</summary>
     public static (CardCeilings Ceilings, IReadOnlyList<PeerTiming> Rows) ReadPeerLog(string path)
     {
-        string[] lines;
-        try { lines = File.ReadAllLines(path); }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new UserInputException($"{path}: cannot read the peer log ({e.Message})");
-        }
+        string[] lines = IO.BoundedFile.ReadAllText(path, IO.ReadLimits.ResultFile("the peer log")).Split('\n');
         CardCeilings? ceilings = null;
         var rows = new List<PeerTiming>();
         var ceilingPattern = new Regex(@"^(?<card>.+?)\s+read (?<read>[\d.]+) TB/s.*bf16 GEMM (?<gemm>[\d.]+) TF/s");
@@ -63,15 +58,15 @@ public static class GpuRunFiles
 
     private static JsonDocument Parse(string path)
     {
-        try { return JsonDocument.Parse(File.ReadAllText(path)); }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new UserInputException($"{path}: cannot read ({e.Message})");
-        }
+        string text = IO.BoundedFile.ReadAllText(path, IO.ReadLimits.ResultFile("the GPU result file"));
+        JsonDocument doc;
+        try { doc = JsonDocument.Parse(text); }
         catch (JsonException e)
         {
-            throw new UserInputException($"{path}: invalid JSON ({e.Message.Split(" Path:")[0]})");
+            throw new UserInputException($"{path}:{IO.JsonInput.Where(e)}: invalid JSON ({IO.JsonInput.Reason(e)})");
         }
+        IO.JsonInput.RequireValidStrings(doc.RootElement, path);
+        return doc;
     }
 
     // NaN is written as the string "NaN" (named floating-point literals).

@@ -67,7 +67,7 @@ public static partial class ReportRenderer
                     sb.AppendLine("</tbody></table>");
                     break;
                 case Figure f:
-                    string data = Convert.ToBase64String(File.ReadAllBytes(f.Image.PngPath));
+                    string data = Convert.ToBase64String(IO.BoundedFile.ReadAllBytes(f.Image.PngPath, IO.ReadLimits.Image));
                     sb.AppendLine($"<figure><img alt=\"{WebUtility.HtmlEncode(f.Image.Caption)}\" src=\"data:image/png;base64,{data}\">" +
                         $"<figcaption>{WebUtility.HtmlEncode(f.Image.Caption)}</figcaption></figure>");
                     break;
