@@ -1,5 +1,6 @@
 using System.CommandLine;
 using LayeredPrefill;
+using LayeredPrefill.IO;
 
 namespace LayeredPrefill.Cli;
 
@@ -14,12 +15,13 @@ internal static class CliHost
 
     public static async Task<int> InvokeAsync(RootCommand root, string[] args)
     {
+        OptionRules.Apply(root);
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {
             // "Required command was not provided" comes first for a misspelled verb; the unrecognised token says more.
             var error = parse.Errors.FirstOrDefault(e => e.Message.StartsWith("Unrecognized", StringComparison.Ordinal)) ?? parse.Errors[0];
-            Console.Error.WriteLine($"error: {error.Message} (see --help)");
+            Console.Error.WriteLine(Echo.Line($"error: {error.Message} (see --help)"));
             return BadInput;
         }
         // After Ctrl-C, System.CommandLine waits this long for the action to stop on its token before it gives up and
@@ -59,8 +61,8 @@ internal static class CliHost
         }
         catch (UserInputException e)
         {
-            // One line whatever the message quotes (a JSON excerpt may span lines).
-            Console.Error.WriteLine($"error: {e.Message.ReplaceLineEndings(" ")}");
+            // One line whatever the message quotes (a JSON excerpt may span lines), with control characters escaped.
+            Console.Error.WriteLine(Echo.Line($"error: {e.Message}"));
             return BadInput;
         }
         catch (OperationCanceledException)

@@ -12,8 +12,8 @@ namespace LayeredPrefill.Cli.Options;
 /// <summary>Resolves the common options into validated experiment specs (one per policy) before anything runs.</summary>
 internal static class ExperimentSetup
 {
-    /// <summary>More requests than this would only exhaust memory before the first iteration (each keeps its token times).</summary>
-    public const int MaxRequests = 10_000_000;
+    /// <summary>The one request bound (<see cref="WorkloadBuilder.MaxRequests"/>).</summary>
+    public const int MaxRequests = WorkloadBuilder.MaxRequests;
 
     public static MoeModel ResolveModel(ServingOptions o, ParseResult p)
     {
@@ -43,14 +43,18 @@ internal static class ExperimentSetup
         }
         if (p.GetValue(o.PromptTokens) is { } prompt)
         {
+            // A synthetic workload replaces the trace: naming one as well would be silently ignored, so refuse the pair.
+            if (p.GetValue(o.TraceFile) is not null)
+                throw new UserInputException("--trace-file and --prompt-tokens: give one (a trace, or a synthetic workload), not both");
+            if (p.GetResult(o.Trace) is { Implicit: false })
+                throw new UserInputException("--trace and --prompt-tokens: give one (a trace, or a synthetic workload), not both");
             int output = p.GetValue(o.OutputTokens);
             if (prompt <= 0) throw new UserInputException($"--prompt-tokens must be > 0 (got {prompt})");
             if (output <= 0) throw new UserInputException($"--output-tokens must be > 0 (got {output})");
             // long: two int.MaxValue lengths must not wrap around to a negative sum and pass.
             if ((long)prompt + output > model.MaxModelLengthTokens)
                 throw new UserInputException($"--prompt-tokens {prompt} + --output-tokens {output} exceed the max model length {model.MaxModelLengthTokens} of '{model.Name}'");
-            var rows = Enumerable.Repeat(new TraceRow(prompt, output, null), requests).ToArray();
-            var synthetic = new Trace($"synthetic-{prompt}x{output}", rows, false, 0);
+            var synthetic = Trace.Repeated($"synthetic-{prompt}x{output}", new TraceRow(prompt, output, null), requests);
             var built = WorkloadBuilder.Build(synthetic, new WorkloadSpec(requests, rate ?? 1.0, 1.0, seed, model.MaxModelLengthTokens));
             return (built.Workload, synthetic.Name);
         }
