@@ -29,7 +29,7 @@ internal static class ServeVerb
             var notes = new List<string>();
             var (specs, executor) = ExperimentSetup.Resolve(options, parse, policySpecs, notes.Add);
             notes.ForEach(Console.Error.WriteLine);
-            var reports = Serve(specs, executor, cancel);
+            var reports = Serve(specs, executor, cancel, parse.GetValue(options.IterationLog));
             Print(reports);
             if (output is not null)
             {
@@ -43,18 +43,33 @@ internal static class ServeVerb
     }
 
     /// <summary>Runs each spec in turn; an interruption discards the unfinished run and writes nothing.</summary>
-    public static IReadOnlyList<RunReport> Serve(IReadOnlyList<ExperimentSpec> specs, ExecutorChoice executor, CancellationToken cancel)
+    public static IReadOnlyList<RunReport> Serve(IReadOnlyList<ExperimentSpec> specs, ExecutorChoice executor, CancellationToken cancel, bool keepIterationLog = false)
     {
         var reports = new List<RunReport>();
         foreach (var spec in specs)
         {
-            var report = ExperimentRunner.Run(spec, executor.Factory, cancel, executor.IdlePowerWatts);
+            var report = ExperimentRunner.Run(spec, executor.Factory, cancel, executor.IdlePowerWatts, keepIterationLog);
             cancel.ThrowIfCancellationRequested();
             reports.Add(report);
             Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{spec.Policy.Name}: {report.Run.Iterations.Count} iterations, {report.Metrics.Completed}/{report.Metrics.Requests} requests in {report.Metrics.DurationSeconds:F1} simulated s ({report.WallSeconds:F2} s wall)"));
+                $"{spec.Policy.Name}: {report.Metrics.Iterations} iterations, {report.Metrics.Completed}/{report.Metrics.Requests} requests in {report.Metrics.DurationSeconds:F1} simulated s ({report.WallSeconds:F2} s wall)"));
+            if (RejectionWarning(report, executor.IsKernels) is { } warning) Console.Error.WriteLine(warning);
+            // A kernel engine holds its weights until collected: let the next policy's engine reuse the memory.
+            if (executor.IsKernels) { GC.Collect(); GC.WaitForPendingFinalizers(); }
         }
         return reports;
+    }
+
+    /// <summary>Why requests were refused, when any were: a run that serves none must not look like a success.</summary>
+    internal static string? RejectionWarning(RunReport report, bool kernels)
+    {
+        var rejected = report.Run.Requests.Where(r => r.Rejected).ToArray();
+        if (rejected.Length == 0) return null;
+        long smallest = rejected.Min(r => (long)r.PromptTokens + r.OutputTokens), largest = rejected.Max(r => (long)r.PromptTokens + r.OutputTokens);
+        string sizes = smallest == largest ? $"{smallest:N0} tokens" : $"{smallest:N0} to {largest:N0} tokens";
+        string fix = kernels ? "raise --kv-blocks" : "raise --gpu-memory-utilization or --tp, or use a device with more memory";
+        return string.Create(CultureInfo.InvariantCulture,
+            $"warning: {report.Spec.Policy.Name}: {rejected.Length:N0} of {report.Run.Requests.Count:N0} requests were rejected at arrival: each needs KV cache for its prompt + output ({sizes}) but the cache holds {report.KvCapacityTokens:N0} tokens; {fix}");
     }
 
     private static void Print(IReadOnlyList<RunReport> reports)

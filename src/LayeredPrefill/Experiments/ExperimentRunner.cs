@@ -16,13 +16,15 @@ public static class ExperimentRunner
 
     /// <summary>Serves the spec's workload under its policy; <paramref name="executorFactory"/> defaults to the roofline model.</summary>
     /// <param name="idlePowerWatts">Power drawn between iterations; null takes the device profile's idle watts × TP (an executor that measures no energy passes 0).</param>
-    public static RunReport Run(ExperimentSpec spec, Func<ExperimentSpec, IExecutor>? executorFactory = null, CancellationToken cancel = default, double? idlePowerWatts = null)
+    /// <param name="keepIterationLog">Keep the per-iteration log (for --iteration-log and plots); the metrics need only its sums.</param>
+    public static RunReport Run(ExperimentSpec spec, Func<ExperimentSpec, IExecutor>? executorFactory = null, CancellationToken cancel = default, double? idlePowerWatts = null,
+        bool keepIterationLog = true)
     {
         spec.Validate();
         long blocks = spec.KvBlocks;
         var scheduler = spec.Policy.CreateScheduler(spec.Model, new SchedulerSettings(spec.MaxSequences, blocks, spec.KvBlockTokens, spec.MaxModelLengthTokens));
         using var executor = (executorFactory ?? Roofline)(spec);
-        var simulator = new ServingSimulator(scheduler, executor, idlePowerWatts ?? spec.Device.IdleWatts * spec.TensorParallel);
+        var simulator = new ServingSimulator(scheduler, executor, idlePowerWatts ?? spec.Device.IdleWatts * spec.TensorParallel, keepIterationLog);
         var watch = Stopwatch.StartNew();
         var run = simulator.Run(spec.Workload, cancel);
         watch.Stop();

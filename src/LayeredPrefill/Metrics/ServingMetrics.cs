@@ -54,7 +54,8 @@ public sealed record ServingMetrics(
         var e2el = completed.Select(r => r.FinishSeconds!.Value - r.ArrivalSeconds);
         int met = served.Count(slo.IsMetBy) + (slo.RejectedMeetSlo ? run.Requests.Count - served.Length : 0);
 
-        var traffic = run.TotalTraffic;
+        var iterations = run.IterationTotals;
+        var traffic = iterations.Traffic;
         // An executor that measures no energy (real kernels on a CPU) reports 0 J: say "unknown", not "free".
         double energy = run.TotalEnergyJoules > 0 ? run.TotalEnergyJoules : double.NaN;
         return new ServingMetrics(
@@ -84,9 +85,9 @@ public sealed record ServingMetrics(
             EnergyJoules: energy,
             EnergyPerTokenJoules: tokens > 0 ? energy / tokens : double.NaN,
             EnergyPerOutputTokenJoules: outputTokens > 0 ? energy / outputTokens : double.NaN,
-            Iterations: run.Iterations.Count,
+            Iterations: iterations.Count,
             Preemptions: served.Sum(r => r.Preemptions),
-            MeanIterationSeconds: run.Iterations.Count > 0 ? run.Iterations.Average(i => i.DurationSeconds) : double.NaN,
-            BytesPerIteration: run.Iterations.Count > 0 ? traffic.TotalBytes / run.Iterations.Count : double.NaN);
+            MeanIterationSeconds: iterations.Count > 0 ? iterations.DurationSeconds / iterations.Count : double.NaN,
+            BytesPerIteration: iterations.Count > 0 ? traffic.TotalBytes / iterations.Count : double.NaN);
     }
 }

@@ -9,20 +9,31 @@ namespace LayeredPrefill.Serving;
 /// iteration, the executor prices or runs it, and the clock advances by the iteration's cost —
 /// never by the wall clock — so the same inputs give the same result.
 /// </summary>
-public sealed class ServingSimulator(IScheduler scheduler, IExecutor executor, double idlePowerWatts = 0)
+/// <param name="keepIterationLog">Keep every <see cref="IterationRecord"/> (for --iteration-log and plots); otherwise only their sums.</param>
+public sealed class ServingSimulator(IScheduler scheduler, IExecutor executor, double idlePowerWatts = 0, bool keepIterationLog = true)
 {
+    /// <summary>The latest the simulated clock may reach, as for arrivals: past it a double no longer resolves a microsecond.</summary>
+    public const double MaxClockSeconds = Workloads.WorkloadBuilder.MaxArrivalSpanSeconds;
+
+    // Per request only what the timeline needs; lists are made when the first token comes, at their final size.
     private sealed class Builder(Request request)
     {
         public Request Request { get; } = request;
         public double? FirstScheduledSeconds { get; set; }
-        public List<double> TokenTimes { get; } = [];
-        public List<int> TokenIds { get; } = [];
+        public List<double>? TokenTimes { get; set; }
+        public List<int>? TokenIds { get; set; }
         public double? FinishSeconds { get; set; }
         public int Preemptions { get; set; }
         public bool Rejected { get; set; }
 
+        public void AddToken(double now)
+        {
+            TokenTimes ??= new List<double>(Math.Min(Request.OutputTokens, 1 << 16));
+            TokenTimes.Add(now);
+        }
+
         public RequestTimeline Build() => new(Request.Id, Request.ArrivalSeconds, Request.PromptTokens, Request.OutputTokens,
-            FirstScheduledSeconds, TokenTimes, FinishSeconds, Preemptions, Rejected);
+            FirstScheduledSeconds, (IReadOnlyList<double>?)TokenTimes ?? [], FinishSeconds, Preemptions, Rejected);
     }
 
     /// <summary>Serves the whole workload (or until <paramref name="cancel"/> fires, marking the result interrupted).</summary>
@@ -36,6 +47,7 @@ public sealed class ServingSimulator(IScheduler scheduler, IExecutor executor, d
                 throw new UserInputException($"workload '{workload.Name}': request id {r.Id} appears twice");
         }
         var iterations = new List<IterationRecord>();
+        var totals = IterationTotals.Zero;
         double now = requests.Length > 0 ? Math.Min(0, requests[0].ArrivalSeconds) : 0;
         double idleEnergy = 0;
         int next = 0;
@@ -76,27 +88,32 @@ public sealed class ServingSimulator(IScheduler scheduler, IExecutor executor, d
                 throw new InvalidOperationException($"{executor.Name} priced iteration {plan.Index} at {cost.DurationSeconds} s");
             double start = now;
             now += cost.DurationSeconds;
+            // The same limit arrivals respect: a clock past it would round every later latency to nonsense.
+            if (!(now <= MaxClockSeconds))
+                throw new UserInputException(System.FormattableString.Invariant(
+                    $"--device: the simulated clock would pass {MaxClockSeconds:G3} s at iteration {plan.Index} ({executor.Name} priced it at {cost.DurationSeconds:G3} s), beyond what the clock resolves; the device profile or the workload is implausible"));
 
             var outcome = scheduler.Complete(plan);
             foreach (int id in outcome.Emitted)
             {
                 var b = builders[id];
-                b.TokenTimes.Add(now);
-                if (cost.TokenIds is { } ids && ids.TryGetValue(id, out int token)) b.TokenIds.Add(token);
+                b.AddToken(now);
+                if (cost.TokenIds is { } ids && ids.TryGetValue(id, out int token)) (b.TokenIds ??= []).Add(token);
             }
             foreach (int id in outcome.Finished)
             {
                 builders[id].FinishSeconds = now;
                 executor.Release(id, preempted: false);
             }
-            iterations.Add(Record(plan, cost, start, outcome.Emitted.Count, scheduler.KvBlocksUsed));
+            totals = totals.Add(cost);
+            if (keepIterationLog) iterations.Add(Record(plan, cost, start, outcome.Emitted.Count, scheduler.KvBlocksUsed));
         }
 
         var timelines = requests.Select(r => builders[r.Id].Build()).ToArray();
-        var tokenIds = builders.Values.Where(b => b.TokenIds.Count > 0)
+        var tokenIds = builders.Values.Where(b => b.TokenIds is { Count: > 0 })
             .OrderBy(b => b.Request.Id)
-            .ToDictionary(b => b.Request.Id, b => (IReadOnlyList<int>)b.TokenIds);
-        return new RunResult(scheduler.Name, executor.Name, timelines, iterations, now, idleEnergy, interrupted, tokenIds);
+            .ToDictionary(b => b.Request.Id, b => (IReadOnlyList<int>)b.TokenIds!);
+        return new RunResult(scheduler.Name, executor.Name, timelines, iterations, now, idleEnergy, interrupted, tokenIds, totals);
     }
 
     private static IterationRecord Record(IterationPlan plan, IterationCost cost, double start, int emitted, long kvBlocks)
