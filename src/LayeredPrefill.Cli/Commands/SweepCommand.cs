@@ -52,8 +52,9 @@ internal static class SweepCommand
         var watch = System.Diagnostics.Stopwatch.StartNew();
         string root = parse.GetValue(options.ResultsDir)!;
         var store = new SweepStore(root, def.Name);
-        Precheck(def, store, definitionFile);
-        var outcome = SweepProgress.Run(def, store, cancel);
+        SweepOutcome outcome;
+        using (var plan = SweepPlan.Prepare(def, store, definitionFile, confirmed: parse.GetValue(options.Yes)))
+            outcome = SweepProgress.Run(plan, cancel);
         SweepProgress.Print(outcome, store);
         if (parse.GetValue(options.NoReport)) return 0;
         var (md, html) = report(def, store, Path.Combine(root, "reports"), cancel);
@@ -63,26 +64,10 @@ internal static class SweepCommand
         return 0;
     }
 
-    /// <summary>Refuses an unwritable results folder and any point whose spec cannot be built, before the first progress line.</summary>
-    /// <remarks>Otherwise the refusal would come from a worker after "sweep 'x': N points" was printed: two lines, one of them misleading.</remarks>
-    private static void Precheck(SweepDefinition def, SweepStore store, string? definitionFile)
-    {
-        AtomicFile.EnsureWritable(store.DefinitionPath, "--results-dir");
-        var specs = new PointSpecs(def);
-        try
-        {
-            foreach (var point in def.Points()) specs.Spec(point);
-        }
-        catch (UserInputException e) when (definitionFile is not null)
-        {
-            throw new UserInputException($"{definitionFile}: {e.Message}");
-        }
-    }
-
     internal static IReadOnlyList<string> List(string text) =>
         text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
+    // The command line's one number rule (PlainNumber): "1,5" is two rates, "1e300" one, "0x10" none.
     private static IReadOnlyList<double> Rates(string text) => List(text).Select(r =>
-        double.TryParse(r, NumberStyles.Float, CultureInfo.InvariantCulture, out double v) ? v
-            : throw new UserInputException($"--rates: '{r}' is not a number")).ToArray();
+        PlainNumber.TryParseDouble(r, out double v, out string why) ? v : throw new UserInputException($"--rates: {why}")).ToArray();
 }

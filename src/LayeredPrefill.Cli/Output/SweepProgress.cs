@@ -7,16 +7,18 @@ namespace LayeredPrefill.Cli.Output;
 /// <summary>Runs a sweep with a Spectre.Console progress bar, or plain lines when the output is not an interactive terminal.</summary>
 internal static class SweepProgress
 {
-    public static SweepOutcome Run(SweepDefinition definition, SweepStore store, CancellationToken cancel)
+    public static SweepOutcome Run(SweepPlan plan, CancellationToken cancel)
     {
-        int total = definition.Points().Count;
-        int alreadyDone = definition.Points().Count(store.IsDone);
-        Console.Error.WriteLine($"sweep '{definition.Name}': {total} points, {alreadyDone} already finished in {store.PointsFolder}");
+        var definition = plan.Definition;
+        int total = plan.Points.Count;
+        int alreadyDone = plan.AlreadyFinished;
+        // Every check is behind us (SweepPlan.Prepare): a refused sweep never prints this line before its error.
+        Console.Error.WriteLine(plan.Header());
         bool interactive = !Console.IsOutputRedirected && AnsiConsole.Profile.Capabilities.Interactive;
         if (!interactive)
         {
             int done = alreadyDone;
-            return SweepRunner.RunAsync(definition, store, (point, report) =>
+            return SweepRunner.RunAsync(plan, (point, report) =>
             {
                 int n = Interlocked.Increment(ref done);
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -30,7 +32,7 @@ internal static class SweepProgress
             {
                 var task = ctx.AddTask($"sweep {Markup.Escape(definition.Name)}", maxValue: total);
                 task.Value = alreadyDone;
-                outcome = SweepRunner.RunAsync(definition, store, (point, _) => task.Increment(1), cancel).GetAwaiter().GetResult();
+                outcome = SweepRunner.RunAsync(plan, (point, _) => task.Increment(1), cancel).GetAwaiter().GetResult();
             });
         return outcome!;
     }

@@ -1,17 +1,20 @@
 using System.Collections.Concurrent;
 using LayeredPrefill.Execution.Roofline;
 using LayeredPrefill.Experiments;
+using LayeredPrefill.IO;
 using LayeredPrefill.Metrics;
 using LayeredPrefill.Models;
 using LayeredPrefill.Workloads;
 
 namespace LayeredPrefill.Sweeps;
 
-/// <summary>Resolves sweep points into experiment specs, loading each model, trace and device once.</summary>
+/// <summary>Resolves sweep points into experiment specs and content identities, loading each model, trace and device once.</summary>
+/// <remarks>Names are keys exactly as written (ordinal): T.csv and t.csv are two traces, as they are two files.</remarks>
 public sealed class PointSpecs(SweepDefinition definition)
 {
-    private readonly ConcurrentDictionary<string, MoeModel> _models = new(StringComparer.OrdinalIgnoreCase);
-    private readonly ConcurrentDictionary<string, Trace> _traces = new(StringComparer.OrdinalIgnoreCase);
+    private readonly ConcurrentDictionary<string, MoeModel> _models = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Trace> _traces = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, string> _sourceHashes = new(StringComparer.Ordinal);
     private readonly Lazy<DeviceProfile> _device = new(() => DeviceCatalog.Resolve(definition.Device, "device"));
 
     /// <summary>Resolves every name the definition uses, so a typo fails before any point runs.</summary>
@@ -41,4 +44,17 @@ public sealed class PointSpecs(SweepDefinition definition)
         return new ExperimentSpec(model, _device.Value, definition.TensorParallel, workload, point.Policy, slo, new RoutingSpec(),
             MaxModelLengthTokens: point.MaxModelLengthTokens ?? model.MaxModelLengthTokens).Validate();
     }
+
+    /// <summary>The content identity of <paramref name="point"/> (see <see cref="PointIdentity"/>), built from its resolved spec and its files' bytes.</summary>
+    public string Identity(SweepPoint point) =>
+        PointIdentity.Of(point, Spec(point), [SourceHash(point.Model, isTrace: false), SourceHash(point.Trace, isTrace: true)]);
+
+    // The bytes of a file a name points to (presets and embedded traces are part of the build: their values are hashed via the spec).
+    private string SourceHash(string name, bool isTrace) => _sourceHashes.GetOrAdd((isTrace ? "t:" : "m:") + name, _ =>
+    {
+        bool builtIn = isTrace ? TraceCatalog.Contains(name) : ModelCatalog.Names.Contains(name.Trim(), StringComparer.OrdinalIgnoreCase);
+        if (builtIn || !File.Exists(name.Trim())) return "built-in";
+        using var stream = BoundedFile.OpenRead(name.Trim(), isTrace ? ReadLimits.Trace : ReadLimits.ModelConfig);
+        return Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(stream));
+    });
 }

@@ -39,6 +39,18 @@ public sealed record SweepDefinition(
         [new SweepGrid(["qwen3-30b-a3b"], ["arxiv-long"], [1.5, 2.5, 3.5])],
         RequestsPerPoint: 200);
 
+    /// <summary>Requests one point may serve (the same bound as `run`).</summary>
+    public const int MaxRequests = Workloads.WorkloadBuilder.MaxRequests;
+
+    /// <summary>Points one sweep may have, even with --yes (each point's identity is computed before the first one runs).</summary>
+    public const long MaxPoints = 1_000_000;
+
+    /// <summary>The number of points before duplicates shared by two grids are dropped, counted without listing them.</summary>
+    public long PointCountBound => Grids.Sum(g => (long)g.Models.Count * g.Traces.Count * g.Rates.Count) * Policies.Count * Seeds;
+
+    /// <summary>Requests summed over every point, counted without listing them.</summary>
+    public double RequestCountBound => Grids.Sum(g => (double)g.Models.Count * g.Traces.Count * g.Rates.Sum(r => (double)RequestsFor(g, r))) * Policies.Count * Seeds;
+
     /// <summary>Refuses a definition no sweep can run, naming <paramref name="where"/> (a file or the options) and the field.</summary>
     public SweepDefinition Validate(string where)
     {
@@ -56,16 +68,25 @@ public sealed record SweepDefinition(
             if (g.Rates.Count == 0) throw new UserInputException($"{where}: rates is empty");
             foreach (double r in g.Rates)
                 if (!(double.IsFinite(r) && r > 0)) throw new UserInputException($"{where}: rates must be finite and > 0 req/s (got {Format(r)})");
-            if (g.Requests is { } n && n <= 0) throw new UserInputException($"{where}: requests must be > 0 (got {n})");
+            if (g.Requests is { } n && n is <= 0 or > MaxRequests) throw new UserInputException($"{where}: requests must be in [1, {MaxRequests}] (got {n})");
             if (g.MaxModelLengthTokens is { } len && len <= 0) throw new UserInputException($"{where}: max_model_len must be > 0 tokens (got {len})");
         }
-        if (RequestsPerPoint is { } count && count <= 0) throw new UserInputException($"{where}: requests must be > 0 (got {count})");
-        if (DurationSeconds is { } d && !(double.IsFinite(d) && d > 0)) throw new UserInputException($"{where}: duration_s must be finite and > 0 (got {Format(d)})");
+        if (RequestsPerPoint is { } count && count is <= 0 or > MaxRequests) throw new UserInputException($"{where}: requests must be in [1, {MaxRequests}] (got {count})");
+        if (DurationSeconds is { } d && !(double.IsFinite(d) && d > 0 && d <= Workloads.WorkloadBuilder.MaxArrivalSpanSeconds))
+            throw new UserInputException($"{where}: duration_s must be in (0, 1e9] seconds, the span the simulated clock resolves (got {Format(d)})");
+        // rate × duration_s is a request count too: bound it before a point tries to build billions of requests.
+        if (DurationSeconds is { } seconds)
+            foreach (var g in Grids.Where(g => g.Requests is null && RequestsPerPoint is null))
+                foreach (double r in g.Rates)
+                    if (r * seconds > MaxRequests)
+                        throw new UserInputException($"{where}: duration_s {Format(seconds)} at {Format(r)} req/s means {r * seconds:G3} requests per point, more than {MaxRequests:N0}; shorten duration_s");
         if (RequestsPerPoint is null && DurationSeconds is null && Grids.Any(g => g.Requests is null))
             throw new UserInputException($"{where}: give requests or duration_s");
         if (TensorParallel <= 0) throw new UserInputException($"{where}: tp must be > 0 (got {TensorParallel})");
         if (Seeds is <= 0 or > 1000) throw new UserInputException($"{where}: seeds must be in [1, 1000] (got {Seeds})");
         if ((long)Seed + Seeds - 1 > int.MaxValue) throw new UserInputException($"{where}: seed {Seed} + seeds {Seeds} overflows");
+        if (PointCountBound > MaxPoints)
+            throw new UserInputException($"{where}: {PointCountBound:N0} points, more than the {MaxPoints:N0} a sweep may have; split it into several sweeps");
         if (LayeredBudgetTokens <= 0) throw new UserInputException($"{where}: layered_budget must be > 0 (got {LayeredBudgetTokens})");
         if (SloTtftMs is { } t && !(double.IsFinite(t) && t > 0)) throw new UserInputException($"{where}: slo_ttft_ms must be > 0 (got {Format(t)})");
         if (SloItlMs is { } i && !(double.IsFinite(i) && i > 0)) throw new UserInputException($"{where}: slo_itl_ms must be > 0 (got {Format(i)})");
@@ -88,7 +109,7 @@ public sealed record SweepDefinition(
 
     /// <summary>Requests a point at <paramref name="rate"/> serves under this definition.</summary>
     public int RequestsFor(SweepGrid grid, double rate) =>
-        grid.Requests ?? RequestsPerPoint ?? (int)Math.Max(1, Math.Round(rate * DurationSeconds!.Value));
+        grid.Requests ?? RequestsPerPoint ?? (int)Math.Clamp(Math.Round(rate * DurationSeconds!.Value), 1, MaxRequests);
 
     /// <summary>The seeds every point runs with.</summary>
     public IEnumerable<int> SeedList => Enumerable.Range(Seed, Seeds);
@@ -107,7 +128,7 @@ public sealed record SweepDefinition(
                             foreach (int seed in SeedList)
                             {
                                 var point = new SweepPoint(model, trace, policy, rate, RequestsFor(g, rate), seed, g.MaxModelLengthTokens);
-                                if (seen.Add(point.Key)) points.Add(point);
+                                if (seen.Add(point.ExactName)) points.Add(point);
                             }
         return points;
     }

@@ -9,48 +9,36 @@ public sealed record SweepOutcome(int Total, int Ran, int Skipped, double WallSe
 /// <summary>Runs a sweep's unfinished points in parallel, saving each as it finishes; a rerun resumes where the last one stopped.</summary>
 public static class SweepRunner
 {
-    /// <summary>
-    /// Runs every point of <paramref name="definition"/> that <paramref name="store"/> lacks, over
-    /// <paramref name="parallelism"/> workers (default: all cores). <paramref name="onPointDone"/> is called after each save
-    /// (from worker threads). Cancelling keeps finished points and leaves nothing of the unfinished ones.
-    /// </summary>
+    /// <summary>Plans (see <see cref="SweepPlan.Prepare"/>) and runs <paramref name="definition"/> in <paramref name="store"/>.</summary>
     public static async Task<SweepOutcome> RunAsync(SweepDefinition definition, SweepStore store, Action<SweepPoint, RunReport>? onPointDone = null,
         CancellationToken cancel = default, int? parallelism = null, Func<ExperimentSpec, IExecutor>? executorFactory = null)
     {
-        var watch = System.Diagnostics.Stopwatch.StartNew();
-        var points = definition.Points();
-        var specs = new PointSpecs(definition);
-        specs.ResolveAll(points);
-        RefuseChangedSettings(definition, store);
-        store.SaveDefinition(definition);
-        var todo = points.Where(p => !store.IsDone(p)).ToArray();
-        var options = new ParallelOptions { MaxDegreeOfParallelism = parallelism ?? Environment.ProcessorCount, CancellationToken = cancel };
-        int ran = 0;
-        await Parallel.ForEachAsync(todo, options, (point, token) =>
-        {
-            var report = ExperimentRunner.Run(specs.Spec(point), executorFactory, token);
-            // An interrupted run is incomplete: it must leave no file, so the rerun computes it whole.
-            if (report.Run.Interrupted || token.IsCancellationRequested) return ValueTask.CompletedTask;
-            store.Save(point, report);
-            Interlocked.Increment(ref ran);
-            onPointDone?.Invoke(point, report);
-            return ValueTask.CompletedTask;
-        });
-        return new SweepOutcome(points.Count, ran, points.Count - todo.Length, watch.Elapsed.TotalSeconds);
+        using var plan = SweepPlan.Prepare(definition, store);
+        return await RunAsync(plan, onPointDone, cancel, parallelism, executorFactory);
     }
 
     /// <summary>
-    /// Finished points are reused by key, and the key does not name the device, TP degree or SLO: resuming
-    /// a sweep whose folder holds points run under other settings would mix them silently, so refuse.
-    /// Adding policies, rates or grids is fine (new keys).
+    /// Runs every point of <paramref name="plan"/> still to do, over <paramref name="parallelism"/> workers (default: all
+    /// cores). <paramref name="onPointDone"/> is called after each save (from worker threads). Cancelling keeps finished
+    /// points and leaves nothing of the unfinished ones.
     /// </summary>
-    private static void RefuseChangedSettings(SweepDefinition definition, SweepStore store)
+    public static async Task<SweepOutcome> RunAsync(SweepPlan plan, Action<SweepPoint, RunReport>? onPointDone = null,
+        CancellationToken cancel = default, int? parallelism = null, Func<ExperimentSpec, IExecutor>? executorFactory = null)
     {
-        if (!File.Exists(store.DefinitionPath)) return;
-        var old = store.LoadDefinition();
-        static string Settings(SweepDefinition d) => string.Create(System.Globalization.CultureInfo.InvariantCulture,
-            $"device {d.Device}, TP {d.TensorParallel}, SLO TTFT {d.SloTtftMs?.ToString() ?? "paper"} ms / ITL {d.SloItlMs?.ToString() ?? "paper"} ms{(d.RejectedMeetSlo ? ", refused requests meet the SLO" : "")}");
-        if (Settings(old) != Settings(definition))
-            throw new UserInputException($"sweep '{definition.Name}': its finished points in {store.Folder} were run with {Settings(old)}, not {Settings(definition)}; use another --name or remove that folder");
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        plan.Store.SaveDefinition(plan.Definition);
+        var options = new ParallelOptions { MaxDegreeOfParallelism = parallelism ?? Environment.ProcessorCount, CancellationToken = cancel };
+        int ran = 0;
+        await Parallel.ForEachAsync(plan.Todo, options, (point, token) =>
+        {
+            var report = ExperimentRunner.Run(plan.Specs.Spec(point.Point), executorFactory, token, keepIterationLog: false);
+            // An interrupted run is incomplete: it must leave no file, so the rerun computes it whole.
+            if (report.Run.Interrupted || token.IsCancellationRequested) return ValueTask.CompletedTask;
+            plan.Store.Save(point, report);
+            Interlocked.Increment(ref ran);
+            onPointDone?.Invoke(point.Point, report);
+            return ValueTask.CompletedTask;
+        });
+        return new SweepOutcome(plan.Points.Count, ran, plan.AlreadyFinished, watch.Elapsed.TotalSeconds);
     }
 }

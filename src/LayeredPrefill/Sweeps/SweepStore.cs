@@ -5,12 +5,29 @@ using LayeredPrefill.IO;
 
 namespace LayeredPrefill.Sweeps;
 
+/// <summary>What resume finds in a point's file.</summary>
+public enum PointFileState
+{
+    /// <summary>No file: the point never finished.</summary>
+    Missing,
+    /// <summary>A whole result of this very point (same identity): reused.</summary>
+    Valid,
+    /// <summary>A whole result, but of other inputs (an edited trace, config.json or device profile): run again.</summary>
+    Changed,
+    /// <summary>Truncated, corrupt or not a point file: removed and run again.</summary>
+    Damaged,
+}
+
 /// <summary>
-/// A sweep's folder, results/sweeps/&lt;name&gt;/: definition.json and one JSON file per finished point under points/.
-/// Files are written atomically, so a point file exists only when its run finished.
+/// A sweep's folder, results/sweeps/&lt;name&gt;/: definition.json, a lock file, and one JSON file per finished point
+/// under points/. Files are written by <see cref="AtomicFile"/>, so a point file exists only when its run finished;
+/// each records the point's content identity, which resume checks before reusing it.
 /// </summary>
 public sealed class SweepStore(string root, string name)
 {
+    /// <summary>Version of the point file layout.</summary>
+    public const int FormatVersion = 2;
+
     /// <summary>The sweep's folder.</summary>
     public string Folder { get; } = Path.Combine(root, "sweeps", name);
 
@@ -20,11 +37,36 @@ public sealed class SweepStore(string root, string name)
     /// <summary>The definition file.</summary>
     public string DefinitionPath => Path.Combine(Folder, "definition.json");
 
+    /// <summary>The lock file a running sweep holds (with its pid).</summary>
+    public string LockPath => Path.Combine(Folder, ".lock");
+
     /// <summary>The result file of <paramref name="point"/>.</summary>
     public string PathOf(SweepPoint point) => Path.Combine(PointsFolder, point.Key + ".json");
 
-    /// <summary>True when <paramref name="point"/> already finished.</summary>
+    /// <summary>True when <paramref name="point"/> has a result file (whatever its state; see <see cref="Check"/>).</summary>
     public bool IsDone(SweepPoint point) => File.Exists(PathOf(point));
+
+    /// <summary>What resume finds for <paramref name="point"/>: the file is read whole, parsed and its identity compared.</summary>
+    public PointFileState Check(PlannedPoint point)
+    {
+        if (!File.Exists(point.Path)) return PointFileState.Missing;
+        try
+        {
+            string text = BoundedFile.ReadAllText(point.Path, ReadLimits.SweepPoint);
+            PointResult.Parse(text, point.Path);
+            using var doc = JsonDocument.Parse(text);
+            var root = doc.RootElement;
+            bool whole = root.TryGetProperty("format", out var f) && f.TryGetInt32(out int v) && v == FormatVersion
+                && root.GetProperty("result").GetProperty("results")[0].GetProperty("interrupted").ValueKind == JsonValueKind.False;
+            if (!whole) return PointFileState.Damaged;
+            return root.TryGetProperty("identity", out var id) && id.ValueKind == JsonValueKind.String && id.GetString() == point.Identity
+                ? PointFileState.Valid : PointFileState.Changed;
+        }
+        catch (Exception e) when (e is UserInputException or JsonException or KeyNotFoundException or InvalidOperationException or IndexOutOfRangeException)
+        {
+            return PointFileState.Damaged;
+        }
+    }
 
     /// <summary>Records the definition the points belong to.</summary>
     public void SaveDefinition(SweepDefinition definition) => AtomicFile.WriteAllText(DefinitionPath, SweepDefinitionJson.Write(definition));
@@ -37,16 +79,18 @@ public sealed class SweepStore(string root, string name)
     }
 
     /// <summary>Saves one finished point atomically.</summary>
-    public void Save(SweepPoint point, RunReport report) => AtomicFile.WriteAllText(PathOf(point), Serialize(point, report));
+    public void Save(PlannedPoint point, RunReport report) => AtomicFile.WriteAllText(point.Path, Serialize(point.Point, point.Identity, report));
 
-    /// <summary>The point file's text: the point's identity and the project's result JSON for its run.</summary>
-    public static string Serialize(SweepPoint point, RunReport report)
+    /// <summary>The point file's text: the point's names, its identity and the project's result JSON for its run.</summary>
+    public static string Serialize(SweepPoint point, string identity, RunReport report)
     {
         var buffer = new MemoryStream();
         using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
         {
             w.WriteStartObject();
+            w.WriteNumber("format", FormatVersion);
             w.WriteString("key", point.Key);
+            w.WriteString("identity", identity);
             w.WriteString("model", point.Model);
             w.WriteString("trace", point.Trace);
             w.WriteString("policy", point.Policy.Name);
@@ -62,5 +106,5 @@ public sealed class SweepStore(string root, string name)
 
     /// <summary>Results of the finished points of <paramref name="points"/> (missing ones are skipped), in the points' order.</summary>
     public IReadOnlyList<PointResult> Load(IEnumerable<SweepPoint> points) =>
-        points.Where(IsDone).Select(p => PointResult.Parse(File.ReadAllText(PathOf(p)), PathOf(p))).ToArray();
+        points.Where(IsDone).Select(p => PointResult.Parse(BoundedFile.ReadAllText(PathOf(p), ReadLimits.SweepPoint), PathOf(p))).ToArray();
 }

@@ -110,8 +110,8 @@ public static class BadInputCases
         new("device profile fraction above 1", Run("--device", "{fx}/devices/fraction-over-one.json"), "fraction-over-one.json: field"),
         new("device profile unknown op class", Run("--device", "{fx}/devices/unknown-op-class.json"), "unknown-op-class.json: field"),
         // Sweeps (results go to a scratch folder; every one of these is refused before any point runs)
-        new("sweep definition that does not exist", Sweep("--definition", "{tmp}/sweep.json"), "--definition"),
-        new("sweep definition malformed", Sweep("--definition", "{tmp}/bad.json"), "bad.json: line 2",
+        new("sweep definition that does not exist", Sweep("--definition", "{tmp}/sweep.json"), "sweep.json: cannot read"),
+        new("sweep definition malformed", Sweep("--definition", "{tmp}/bad.json"), "bad.json:2:",
             [("bad.json", "{\n  \"name\": \"x\" \"rates\": [1]\n}\n")]),
         new("sweep definition unknown field", Sweep("--definition", "{tmp}/typo.json"), "typo.json: ",
             [("typo.json", "{\"name\": \"x\", \"rate\": [1], \"requests\": 10}")]),
