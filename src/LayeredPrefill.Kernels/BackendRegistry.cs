@@ -44,11 +44,24 @@ public static class BackendRegistry
     /// <summary>The backend that holds bf16 weights in device memory and draws them there (no host copy).</summary>
     public const string Cuda = "ilgpu-cuda";
 
-    /// <summary>Bytes a backend needs: a CUDA GPU its bf16 weights, KV pool and activations; the others their fp32 weights
-    /// (simd holds raw and packed copies while packing) plus the fp32 KV pool.</summary>
-    public static long BytesNeeded(string name, Models.MoeModel model, EngineOptions options) => name == Cuda
-        ? CudaBackend.BytesNeeded(model, options.KvBlocks, options.MaxBatchTokens)
-        : (name == "simd" ? 2 : 1) * MoeWeights.Fp32Bytes(model) + options.KvPoolBytes(model);
+    /// <summary>Bytes a backend needs on its device: a CUDA GPU its bf16 weights, KV pool and activations; simd its packed bf16
+    /// weights and fp32 KV pool (drawn in place; a weight hook adds the drawn fp32 copy); ILGPU its fp32 weights and KV pool.</summary>
+    public static long BytesNeeded(string name, Models.MoeModel model, EngineOptions options) => name switch
+    {
+        Cuda => CudaBackend.BytesNeeded(model, options.KvBlocks, options.MaxBatchTokens),
+        "simd" => SimdBackend.BytesNeeded(model, options.KvBlocks) + (options.AdjustWeights is null ? 0 : MoeWeights.Fp32Bytes(model)),
+        _ => MoeWeights.Fp32Bytes(model) + options.KvPoolBytes(model),
+    };
+
+    /// <summary>Bytes a backend needs in the host's memory (for a device backend, the fp32 weights it draws on the host before uploading them).</summary>
+    public static long HostBytesNeeded(string name, Models.MoeModel model, EngineOptions options) => name switch
+    {
+        Cuda => 0,
+        "simd" => BytesNeeded(name, model, options),
+        // ILGPU's CPU accelerator holds the host weights and its own copy of them.
+        "ilgpu-cpu" => 2 * MoeWeights.Fp32Bytes(model) + options.KvPoolBytes(model),
+        _ => MoeWeights.Fp32Bytes(model),
+    };
 
     /// <summary>Checks that <paramref name="name"/> can run <paramref name="model"/> (shape limits of its kernels).</summary>
     public static void RequireSupported(string name, Models.MoeModel model, string where)
@@ -64,6 +77,7 @@ public static class BackendRegistry
             if (options.AdjustWeights is not null) throw new InvalidOperationException("backend ilgpu-cuda draws its weights on the GPU; it takes no host weight hook");
             return new CudaBackend(model, options, rope, options.MaxBatchTokens);
         }
+        if (name == "simd" && options.AdjustWeights is null) return new SimdBackend(model, options.Seed, options.KvBlocks, rope);
         var weights = MoeWeights.Create(model, options.Seed);
         options.AdjustWeights?.Invoke(weights);
         return name == "simd" ? new SimdBackend(weights, options.KvBlocks, rope) : new IlgpuBackend(name, weights, options.KvBlocks, rope);

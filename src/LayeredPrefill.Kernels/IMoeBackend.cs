@@ -9,8 +9,11 @@ public interface IMoeBackend : IDisposable
     /// <summary>The device in words.</summary>
     string DeviceName { get; }
 
-    /// <summary>The element type its weights and KV cache are stored in (traffic is counted in it).</summary>
+    /// <summary>The element type its weights are stored in (weight traffic is counted in it).</summary>
     Models.WeightDtype WeightDtype { get; }
+
+    /// <summary>The element type of its KV cache (KV traffic is counted in it); the weights' unless the backend says otherwise.</summary>
+    Models.WeightDtype KvDtype => WeightDtype;
 
     /// <summary>Runs one iteration; throws <see cref="NonFiniteActivationException"/> when a layer's outputs are not finite.</summary>
     BackendStep Run(IterationBatch batch);

@@ -7,8 +7,8 @@ namespace LayeredPrefill.Kernels;
 
 /// <summary>
 /// Runs plans on real tensors through <see cref="MoeEngine"/> and reports measured time and the traffic that actually
-/// happened (experts the router chose, dense weights once per layer, KV read and written), in the backend's element type
-/// (fp32 on the CPU backends, bf16 on a CUDA GPU), and the energy the backend measured.
+/// happened (experts the router chose, dense weights once per layer, KV read and written), in the backend's element types
+/// (weights: bf16 on simd and CUDA, fp32 on ILGPU; KV: fp32 on the CPU backends, bf16 on CUDA), and the energy the backend measured.
 /// </summary>
 public sealed class KernelExecutor : IExecutor
 {
@@ -39,14 +39,14 @@ public sealed class KernelExecutor : IExecutor
         long start = Stopwatch.GetTimestamp();
         var step = _engine.Execute(plan);
         double seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
-        return Cost(_engine.Model, plan, step, seconds, _engine.WeightDtype);
+        return Cost(_engine.Model, plan, step, seconds, _engine.WeightDtype, _engine.KvDtype);
     }
 
     /// <summary>Counts traffic and FLOPs of an executed step in the backend's element type (public for tests).</summary>
-    public static IterationCost Cost(MoeModel m, IterationPlan plan, EngineStep step, double seconds, WeightDtype dtype = WeightDtype.Fp32)
+    public static IterationCost Cost(MoeModel m, IterationPlan plan, EngineStep step, double seconds, WeightDtype dtype = WeightDtype.Fp32, WeightDtype? kvDtype = null)
     {
         var fp32 = m with { WeightDtype = dtype };
-        long expertBytes = fp32.ExpertBytes, kvPerToken = fp32.KvBytesPerTokenPerLayer;
+        long expertBytes = fp32.ExpertBytes, kvPerToken = (m with { WeightDtype = kvDtype ?? dtype }).KvBytesPerTokenPerLayer;
         double expert = 0, dense = 0, kvRead = 0, kvWrite = 0, activation = 0, flops = 0;
         var layers = new List<LayerCost>(m.Layers);
         int qd = m.QueryHeads * m.HeadDim, qkv = (m.QueryHeads + 2 * m.KvHeads) * m.HeadDim;

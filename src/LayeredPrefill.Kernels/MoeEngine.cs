@@ -8,7 +8,7 @@ namespace LayeredPrefill.Kernels;
 public sealed record EngineStep(IterationBatch Batch, BackendStep Backend, IReadOnlyDictionary<int, int> TokenIds);
 
 /// <summary>
-/// Runs iteration plans on real tensors: random fp32 weights from a seed, a paged KV cache (blocks of 16),
+/// Runs iteration plans on real tensors: random weights from a seed (bf16 matrices on simd and CUDA), a paged KV cache (blocks of 16),
 /// layered slices kept between iterations, generated tokens kept across preemption for recompute.
 /// </summary>
 public sealed class MoeEngine : IDisposable
@@ -33,8 +33,13 @@ public sealed class MoeEngine : IDisposable
         BackendRegistry.RequireSupported(options.Backend, model, "kernel engine");
         if (options.KvBlocks <= 0) throw new UserInputException($"kernel engine: KV blocks must be > 0 (got {options.KvBlocks})");
         long needed = BackendRegistry.BytesNeeded(options.Backend, model, options);
-        if (needed > probe.MemoryBytes)
-            throw new UserInputException($"--model {model.Name}: needs {needed:N0} bytes (weights + KV pool + activations) on {options.Backend} but {probe.Device} has {probe.MemoryBytes:N0} available; try --layers or fewer --kv-blocks");
+        long hostNeeded = BackendRegistry.HostBytesNeeded(options.Backend, model, options);
+        // Refused before a byte is allocated, in one line: needed against what the device (or the host) has free now.
+        long deviceRoom = options.Backend == "simd" ? HostMemory.AvailableBytes() : probe.MemoryBytes;
+        if (needed > deviceRoom)
+            throw new UserInputException($"--model {model.Name}: needs {needed / 1e9:F2} GB (weights + KV pool) on {options.Backend} but {probe.Device} has {deviceRoom / 1e9:F2} GB available; try --layers or fewer --kv-blocks");
+        if (options.Backend != "simd" && hostNeeded > 0 && hostNeeded > HostMemory.AvailableBytes())
+            throw new UserInputException($"--model {model.Name}: {options.Backend} draws {hostNeeded / 1e9:F2} GB of weights in host memory but the host has {HostMemory.AvailableBytes() / 1e9:F2} GB available; try --layers");
         Model = model;
         Options = options;
         _backend = BackendRegistry.Create(options.Backend, model, options, new RopeTable(options.MaxPositions, model.HeadDim));
@@ -44,8 +49,11 @@ public sealed class MoeEngine : IDisposable
     /// <summary>The backend (for measurements that need its own counters).</summary>
     public IMoeBackend Backend => _backend;
 
-    /// <summary>The element type of the backend's weights and KV cache.</summary>
+    /// <summary>The element type of the backend's weights.</summary>
     public WeightDtype WeightDtype => _backend.WeightDtype;
+
+    /// <summary>The element type of the backend's KV cache.</summary>
+    public WeightDtype KvDtype => _backend.KvDtype;
 
     /// <summary>Runs one plan; returns the emitted tokens and what the backend measured.</summary>
     public EngineStep Execute(IterationPlan plan)

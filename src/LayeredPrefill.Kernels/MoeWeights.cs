@@ -15,7 +15,10 @@ public sealed record LayerWeights(
     float[][] ExpertGateUp,
     float[][] ExpertDown);
 
-/// <summary>A model's random fp32 weights, drawn from a seed so that every backend gets the same values.</summary>
+/// <summary>A model's random weights, drawn from a seed so that every backend gets the same values.</summary>
+/// <remarks>Matrices hold bf16-exact values (each draw rounded to the nearest bf16) in fp32 arrays: the simd engine and the
+/// GPU store them as bf16, so every backend and the float64 reference multiply by the very same numbers. Norms and the
+/// embedding stay fp32.</remarks>
 public sealed class MoeWeights
 {
     /// <summary>The shape these weights have.</summary>
@@ -39,6 +42,10 @@ public sealed class MoeWeights
         Model = model; Seed = seed; Embedding = embedding; FinalNorm = finalNorm; LmHead = lmHead; Layers = layers;
     }
 
+    /// <summary>Row-major element <paramref name="index"/> of a [rows, ·] matrix drawn from <paramref name="stream"/>: the draw, rounded to bf16.</summary>
+    public static float MatrixValue(long seed, long stream, int rows, long index) =>
+        Simd.PackedMatrix.RoundToBf16(WeightStreams.MatrixScale(rows) * CounterRandom.Symmetric(seed, stream, index));
+
     /// <summary>Bytes the fp32 weights occupy (what a backend must hold).</summary>
     public static long Fp32Bytes(MoeModel model) => (model with { WeightDtype = WeightDtype.Fp32 }).TotalWeightBytes;
 
@@ -61,7 +68,11 @@ public sealed class MoeWeights
         float[] Matrix(long stream, int rows, int cols)
         {
             var m = new float[(long)rows * cols];
-            CounterRandom.Fill(m, seed, stream, WeightStreams.MatrixScale(rows));
+            Parallel.For(0, (m.Length + 65535) / 65536, c =>
+            {
+                int end = Math.Min(m.Length, (c + 1) * 65536);
+                for (int i = c * 65536; i < end; i++) m[i] = MatrixValue(seed, stream, rows, i);
+            });
             return m;
         }
         float[] Norm(long stream, int n)

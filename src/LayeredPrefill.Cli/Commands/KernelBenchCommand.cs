@@ -1,7 +1,8 @@
 using System.CommandLine;
 using LayeredPrefill.Cli.KernelBench;
 using LayeredPrefill.Cli.Options;
-using LayeredPrefill.Randomness;
+using LayeredPrefill.IO;
+using LayeredPrefill.Kernels;
 
 namespace LayeredPrefill.Cli.Commands;
 
@@ -26,30 +27,33 @@ internal static class KernelBenchCommand
         {
             var counts = ParseTokens(parse.GetValue(tokens)!);
             int reps = parse.GetValue(repeats), n = parse.GetValue(threads);
-            if (reps < 1) throw new UserInputException($"--repeats: must be >= 1 (got {reps})");
-            if (n < 1) throw new UserInputException($"--threads: must be >= 1 (got {n})");
+            // Each repeat re-runs the largest count for seconds: past a thousand the bench only runs for days.
+            if (reps is < 1 or > MaxRepeats) throw new UserInputException($"--repeats: must be in [1, {MaxRepeats}] (got {reps})");
+            if (n < 1 || n > MaxThreads) throw new UserInputException($"--threads: must be in [1, {MaxThreads}] (got {n})");
             string which = parse.GetValue(shape)!;
             var selected = which == "all" ? Shapes : Shapes.Where(s => s.Name == which).ToArray();
-            if (selected.Length == 0) throw new UserInputException($"--shape: unknown shape '{which}' (valid: all, {string.Join(", ", Shapes.Select(s => s.Name))})");
+            if (selected.Length == 0) throw new UserInputException($"--shape: unknown shape '{Echo.Of(which)}' (valid: all, {string.Join(", ", Shapes.Select(s => s.Name))})");
 
             bool blas = OpenBlas.Available;
+            long needed = selected.Max(s => ExpertFfnBench.BytesNeeded(s, counts, blas));
+            long available = HostMemory.AvailableBytes();
+            if (needed > available)
+                throw new UserInputException($"kernel-bench: needs {needed / 1e9:F2} GB (weights and activations of the largest --tokens) but the machine has {available / 1e9:F2} GB available; pass fewer or smaller --tokens or one --shape");
             double bandwidth = ExpertFfnBench.CopyBandwidth(n, reps);
             Console.WriteLine($"machine: {Environment.ProcessorCount} logical cores, {n} threads used; copy bandwidth (read+write) {bandwidth / 1e9:F1} GB/s");
-            Console.WriteLine(blas ? "OpenBLAS: libopenblas.so.0 (cblas_sgemm, per-expert GEMMs + the same SiLU loop)" : "OpenBLAS: libopenblas.so.0 is missing (apt-get install -y libopenblas0); BLAS columns empty");
+            Console.WriteLine(blas ? "OpenBLAS: libopenblas.so.0 (cblas_sgemm on fp32 experts, per-expert GEMMs + the same SiLU loop)" : "OpenBLAS: libopenblas.so.0 is missing (apt-get install -y libopenblas0); BLAS columns empty");
+            Console.WriteLine("simd: bf16 expert weights widened to fp32 in the micro-kernel (GB/s counts the bf16 bytes streamed)");
             Console.WriteLine("| shape | T | experts hit | simd µs median (min–max) | GB/s weights | % of copy BW | GFLOP/s | GFLOP/s per thread | BLAS 1t GFLOP/s | BLAS " + n + "t GFLOP/s | simd/thread ÷ BLAS 1t |");
             Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|---|");
             foreach (var s in selected)
             {
-                var bench = new ExpertFfnBench(s, parse.GetValue(seed), keepRaw: blas);
-                var random = new SeededRandom(parse.GetValue(seed));
-                foreach (int t in counts)
+                foreach (var r in new ExpertFfnBench(s, parse.GetValue(seed)).Run(counts, n, reps, blas))
                 {
-                    var r = bench.Run(t, random, n, reps);
                     double gbs = r.WeightBytes / r.Simd.Median, gflops = r.Flops / r.Simd.Median;
                     string b1 = r.BlasOneThread is { } one ? $"{r.Flops / one.Median / 1e9:F1}" : "-";
                     string bn = r.BlasThreads is { } many ? $"{r.Flops / many.Median / 1e9:F1}" : "-";
                     string ratio = r.BlasOneThread is { } o ? $"{gflops / n / (r.Flops / o.Median) * 100:F0}%" : "-";
-                    Console.WriteLine($"| {s.Name} | {t} | {r.DistinctExperts} | {r.Simd.Median * 1e6:F0} ({r.Simd.Min * 1e6:F0}–{r.Simd.Max * 1e6:F0}) | {gbs / 1e9:F2} | {gbs / bandwidth * 100:F0}% | {gflops / 1e9:F1} | {gflops / n / 1e9:F1} | {b1} | {bn} | {ratio} |");
+                    Console.WriteLine($"| {s.Name} | {r.Tokens} | {r.DistinctExperts} | {r.Simd.Median * 1e6:F0} ({r.Simd.Min * 1e6:F0}–{r.Simd.Max * 1e6:F0}) | {gbs / 1e9:F2} | {gbs / bandwidth * 100:F0}% | {gflops / 1e9:F1} | {gflops / n / 1e9:F1} | {b1} | {bn} | {ratio} |");
                 }
             }
             return 0;
@@ -57,15 +61,23 @@ internal static class KernelBenchCommand
         return command;
     }
 
+    /// <summary>Timed runs per point at most.</summary>
+    public const int MaxRepeats = 1000;
+
+    /// <summary>Threads at most.</summary>
+    public const int MaxThreads = 1024;
+
     private const int MaxTokens = 65536;
 
     private static int[] ParseTokens(string text)
     {
         var parts = text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (parts.Length == 0) throw new UserInputException("--tokens: no token count given (e.g. --tokens 1,128)");
+        if (parts.Length > 64) throw new UserInputException($"--tokens: {parts.Length} counts, more than the 64 one run measures");
         var result = new int[parts.Length];
         for (int i = 0; i < parts.Length; i++)
-            if (!int.TryParse(parts[i], out result[i]) || result[i] < 1)
-                throw new UserInputException($"--tokens: '{parts[i]}' is not a positive integer");
+            if (!PlainNumber.TryParseInt(parts[i], out result[i], out _) || result[i] < 1)
+                throw new UserInputException($"--tokens: '{Echo.Of(parts[i])}' is not a positive integer");
             // Larger counts only allocate gigabytes of activations and run for minutes.
             else if (result[i] > MaxTokens)
                 throw new UserInputException($"--tokens: {result[i]} exceeds the {MaxTokens} tokens one expert pass is benchmarked at");

@@ -55,7 +55,7 @@ internal static class ServeVerb
                 $"{spec.Policy.Name}: {report.Metrics.Iterations} iterations, {report.Metrics.Completed}/{report.Metrics.Requests} requests in {report.Metrics.DurationSeconds:F1} simulated s ({report.WallSeconds:F2} s wall)"));
             if (RejectionWarning(report, executor.IsKernels) is { } warning) Console.Error.WriteLine(warning);
             // A kernel engine holds its weights until collected: let the next policy's engine reuse the memory.
-            if (executor.IsKernels) { GC.Collect(); GC.WaitForPendingFinalizers(); }
+            if (executor.IsKernels) { GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true); GC.WaitForPendingFinalizers(); }
         }
         return reports;
     }

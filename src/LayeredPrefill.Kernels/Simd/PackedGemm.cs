@@ -60,23 +60,24 @@ public static class PackedGemm
         bool direct = width == PackedMatrix.PanelWidth;
         // Partial panels accumulate in a scratch tile (48 rows × 16) and copy out the valid columns at the end.
         float* tmp = stackalloc float[RowBlock * 8 * PackedMatrix.PanelWidth];
-        fixed (float* aBase = job.A, bBase = job.B.Data, cBase = job.C)
+        fixed (float* aBase = job.A, cBase = job.C)
+        fixed (ushort* bBase = job.B.Data)
         {
-            float* bPanel = bBase + (long)panel * k * PackedMatrix.PanelWidth;
+            ushort* bPanel = bBase + (long)panel * k * PackedMatrix.PanelWidth;
             // Splitting K into blocks stores the fp32 accumulators to C and reloads them: the FMA chain per
             // element is unchanged (k still runs 0..K-1 in order), so results stay bit-identical.
             for (int k0 = 0; k0 < k; k0 += KBlock)
             {
                 int kc = Math.Min(KBlock, k - k0);
                 bool accumulate = k0 > 0;
-                float* b = bPanel + (long)k0 * PackedMatrix.PanelWidth;
+                ushort* b = bPanel + (long)k0 * PackedMatrix.PanelWidth;
                 for (int r = rowFrom; r < rowTo; r += RowBlock)
                 {
                     int mr = Math.Min(RowBlock, rowTo - r);
                     float* a = aBase + job.AOffset + (long)r * job.Lda + k0;
                     float* c = direct ? cBase + job.COffset + (long)r * job.Ldc + c0 : tmp + (r - rowFrom) * PackedMatrix.PanelWidth;
                     int ldc = direct ? job.Ldc : PackedMatrix.PanelWidth;
-                    if (Fma.IsSupported && mr == RowBlock) Kernel6x16(a, job.Lda, b, kc, c, ldc, accumulate);
+                    if (Fma.IsSupported && Avx2.IsSupported && mr == RowBlock) Kernel6x16(a, job.Lda, b, kc, c, ldc, accumulate);
                     else for (int i = 0; i < mr; i++) Kernel1x16(a + (long)i * job.Lda, b, kc, c + (long)i * ldc, accumulate);
                 }
             }
@@ -86,8 +87,12 @@ public static class PackedGemm
         }
     }
 
+    // A bf16 is the upper half of an fp32: zero-extend 8 of them to 32 bits and shift them up.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe Vector256<float> Widen(ushort* b) => Avx2.ShiftLeftLogical(Avx2.ConvertToVector256Int32(b), 16).AsSingle();
+
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static unsafe void Kernel6x16(float* a, int lda, float* b, int k, float* c, int ldc, bool accumulate)
+    private static unsafe void Kernel6x16(float* a, int lda, ushort* b, int k, float* c, int ldc, bool accumulate)
     {
         Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
         Vector256<float> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
@@ -104,8 +109,8 @@ public static class PackedGemm
         float* a0 = a, a1 = a + lda, a2 = a + 2 * lda, a3 = a + 3 * lda, a4 = a + 4 * lda, a5 = a + 5 * lda;
         for (int kk = 0; kk < k; kk++)
         {
-            var b0 = Avx.LoadVector256(b);
-            var b1 = Avx.LoadVector256(b + 8);
+            var b0 = Widen(b);
+            var b1 = Widen(b + 8);
             b += 16;
             var x = Vector256.Create(a0[kk]); c00 = Fma.MultiplyAdd(x, b0, c00); c01 = Fma.MultiplyAdd(x, b1, c01);
             x = Vector256.Create(a1[kk]); c10 = Fma.MultiplyAdd(x, b0, c10); c11 = Fma.MultiplyAdd(x, b1, c11);
@@ -123,16 +128,16 @@ public static class PackedGemm
     }
 
     /// <summary>One row; the same per-element FMA chain as the 6-row kernel, so results match bit for bit.</summary>
-    private static unsafe void Kernel1x16(float* a, float* b, int k, float* c, bool accumulate)
+    private static unsafe void Kernel1x16(float* a, ushort* b, int k, float* c, bool accumulate)
     {
-        if (Fma.IsSupported)
+        if (Fma.IsSupported && Avx2.IsSupported)
         {
             Vector256<float> c0 = accumulate ? Avx.LoadVector256(c) : default, c1 = accumulate ? Avx.LoadVector256(c + 8) : default;
             for (int kk = 0; kk < k; kk++, b += 16)
             {
                 var x = Vector256.Create(a[kk]);
-                c0 = Fma.MultiplyAdd(x, Avx.LoadVector256(b), c0);
-                c1 = Fma.MultiplyAdd(x, Avx.LoadVector256(b + 8), c1);
+                c0 = Fma.MultiplyAdd(x, Widen(b), c0);
+                c1 = Fma.MultiplyAdd(x, Widen(b + 8), c1);
             }
             Avx.Store(c, c0); Avx.Store(c + 8, c1);
             return;
@@ -140,6 +145,6 @@ public static class PackedGemm
         // Scalar fallback keeps the same per-element fused chain.
         if (!accumulate) for (int j = 0; j < 16; j++) c[j] = 0;
         for (int kk = 0; kk < k; kk++, b += 16)
-            for (int j = 0; j < 16; j++) c[j] = MathF.FusedMultiplyAdd(a[kk], b[j], c[j]);
+            for (int j = 0; j < 16; j++) c[j] = MathF.FusedMultiplyAdd(a[kk], PackedMatrix.FromBf16(b[j]), c[j]);
     }
 }

@@ -12,11 +12,15 @@ public static class SimdExperts
     /// For sorted rows xs [n, H] grouped by <paramref name="offsets"/>: ys = down(SiLU(gate)·up) per expert.
     /// All experts' gate/up GEMMs run as one parallel batch, then all down GEMMs.
     /// </summary>
-    public static void Ffn(float[] xs, int[] offsets, IReadOnlyList<PackedExpert> experts, int hidden, int ffn, float[] ys, int maxThreads = -1)
+    public static void Ffn(float[] xs, int[] offsets, IReadOnlyList<PackedExpert> experts, int hidden, int ffn, float[] ys, int maxThreads = -1) =>
+        Ffn(xs, offsets, experts, hidden, ffn, ys, maxThreads, null);
+
+    /// <summary>As <see cref="Ffn(float[], int[], IReadOnlyList{PackedExpert}, int, int, float[], int)"/>, its intermediate buffers from <paramref name="scratch"/> (reused across calls).</summary>
+    public static void Ffn(float[] xs, int[] offsets, IReadOnlyList<PackedExpert> experts, int hidden, int ffn, float[] ys, int maxThreads, Scratch? scratch)
     {
         int n = offsets[^1];
-        var gu = GC.AllocateUninitializedArray<float>(n * 2 * ffn);
-        var act = GC.AllocateUninitializedArray<float>(n * ffn);
+        var gu = scratch?.Get("expert-gate-up", (long)n * 2 * ffn) ?? GC.AllocateUninitializedArray<float>(n * 2 * ffn);
+        var act = scratch?.Get("expert-act", (long)n * ffn) ?? GC.AllocateUninitializedArray<float>(n * ffn);
         var jobs = new List<GemmJob>();
         for (int e = 0; e < experts.Count; e++)
         {
@@ -41,9 +45,12 @@ public static class SimdExperts
     }
 
     /// <summary>Gathers x rows into expert-sorted order.</summary>
-    public static float[] Gather(ReadOnlySpan<float> x, Routing routing, int hidden)
+    public static float[] Gather(ReadOnlySpan<float> x, Routing routing, int hidden) =>
+        Gather(x, routing, hidden, GC.AllocateUninitializedArray<float>(routing.SortedTokens.Length * hidden));
+
+    /// <summary>Gathers x rows into expert-sorted order in <paramref name="xs"/> (at least sorted rows × hidden long).</summary>
+    public static float[] Gather(ReadOnlySpan<float> x, Routing routing, int hidden, float[] xs)
     {
-        var xs = GC.AllocateUninitializedArray<float>(routing.SortedTokens.Length * hidden);
         for (int s = 0; s < routing.SortedTokens.Length; s++)
             x.Slice(routing.SortedTokens[s] * hidden, hidden).CopyTo(xs.AsSpan(s * hidden, hidden));
         return xs;

@@ -21,10 +21,12 @@ public static class KernelChecks
     {
         var rows = new List<KernelCheckRow>();
         float[] R(int n, float scale = 1f) => Enumerable.Range(0, n).Select(_ => (float)((random.NextDouble() * 2 - 1) * scale)).ToArray();
+        // Weight matrices are bf16-exact, as every engine stores them (simd packs them to bf16): the reference then multiplies by the same numbers.
+        float[] W(int n, float scale = 1f) => R(n, scale).Select(Simd.PackedMatrix.RoundToBf16).ToArray();
 
         // GEMM: odd rows and columns so register blocks and panels have remainders.
         int t = 13, k = 70, n = 37;
-        var a = R(t * k); var w = R(k * n);
+        var a = R(t * k); var w = W(k * n);
         rows.Add(Row("gemm", probe.Gemm(a, t, w, k, n), Float64Reference.Gemm(a, t, w, k, n), Fp32ReductionBound));
 
         int h = 64;
@@ -53,8 +55,8 @@ public static class KernelChecks
 
         int ffn = 24;
         var xn = R(t * h);
-        var gateUp = Enumerable.Range(0, experts).Select(_ => R(h * 2 * ffn, 0.3f)).ToArray();
-        var down = Enumerable.Range(0, experts).Select(_ => R(ffn * h, 0.3f)).ToArray();
+        var gateUp = Enumerable.Range(0, experts).Select(_ => W(h * 2 * ffn, 0.3f)).ToArray();
+        var down = Enumerable.Range(0, experts).Select(_ => W(ffn * h, 0.3f)).ToArray();
         var routeIds = Enumerable.Range(0, t).SelectMany(_ => Enumerable.Range(0, experts).OrderBy(_ => random.Next()).Take(topK)).ToArray();
         var routeW = R(t * topK);
         rows.Add(Row("expert-ffn (sort, gate/up, SiLU·mul, down, combine)", probe.ExpertFfn(xn, t, routeIds, routeW, topK, gateUp, down, h, ffn),
