@@ -131,11 +131,19 @@ public static class AtomicFile
 
     private static void RefuseUnreplaceable(string folder, FileStat file, string prefix)
     {
-        if (file.Immutable) throw new UserInputException($"{prefix}: it is immutable (chattr +i), so it cannot be replaced");
-        if (file.AppendOnly) throw new UserInputException($"{prefix}: it is append-only (chattr +a), so it cannot be replaced");
-        var dir = FileStat.Of(folder);
-        if (StickyForbids(dir, file, Posix.EffectiveUserId))
-            throw new UserInputException($"{prefix}: it belongs to another user (uid {file.OwnerUid}) in the sticky folder '{folder}', so it cannot be replaced");
+        if (WhyUnreplaceable(file, FileStat.Of(folder), Posix.EffectiveUserId) is { } why)
+            throw new UserInputException($"{prefix}: {why.Replace("{folder}", folder, StringComparison.Ordinal)}");
+    }
+
+    /// <summary>Why an existing regular <paramref name="file"/> in <paramref name="folder"/> cannot be renamed over by user <paramref name="effectiveUid"/>, or null when it can.</summary>
+    /// <remarks>The rename would fail after the work with EPERM; saying so before it is the point. "{folder}" stands for the folder's path.</remarks>
+    public static string? WhyUnreplaceable(FileStat file, FileStat folder, uint? effectiveUid)
+    {
+        if (file.Immutable) return "it is immutable (chattr +i), so it cannot be replaced";
+        if (file.AppendOnly) return "it is append-only (chattr +a), so it cannot be replaced";
+        if (StickyForbids(folder, file, effectiveUid))
+            return $"it belongs to another user (uid {file.OwnerUid}) in the sticky folder '{{folder}}', so it cannot be replaced";
+        return null;
     }
 
     /// <summary>The sticky-folder rule (as /tmp): only the file's owner, the folder's owner or root may replace a file in it.</summary>

@@ -8,7 +8,7 @@ public sealed record PlannedPoint(SweepPoint Point, string Identity, string Path
 
 /// <summary>
 /// Everything a sweep checks before its first point runs (and before it prints a word): its size (more than
-/// <see cref="ConfirmPoints"/> points or <see cref="ConfirmSeconds"/> of estimated work needs --yes), the results
+/// <see cref="ConfirmPoints"/> points or <see cref="ConfirmCoreSeconds"/> of estimated work needs --yes), the results
 /// folder, the lock that keeps a second sweep out of the same folder, the settings of its earlier points, every
 /// point's spec and identity, and which finished points are still valid. Holds the lock until disposed.
 /// </summary>
@@ -17,8 +17,9 @@ public sealed class SweepPlan : IDisposable
     /// <summary>Points a sweep may have without --yes.</summary>
     public const int ConfirmPoints = 10_000;
 
-    /// <summary>Estimated seconds of work a sweep may take without --yes.</summary>
-    public const double ConfirmSeconds = 3600;
+    /// <summary>Estimated core-seconds of work a sweep may take without --yes (two core-hours: an hour on this project's 2-core machines).</summary>
+    /// <remarks>In core-seconds, not wall seconds, so that the same sweep is refused or not whatever machine runs it.</remarks>
+    public const double ConfirmCoreSeconds = 7200;
 
     private readonly OwnerLock _lock;
 
@@ -52,15 +53,16 @@ public sealed class SweepPlan : IDisposable
 
     /// <summary>Checks and plans the sweep; any problem is one <see cref="UserInputException"/> line.</summary>
     /// <param name="definitionFile">The definition's file, prefixed to a point's refusal (null for options).</param>
-    /// <param name="confirmed">--yes: run a sweep past <see cref="ConfirmPoints"/> or <see cref="ConfirmSeconds"/>.</param>
+    /// <param name="confirmed">--yes: run a sweep past <see cref="ConfirmPoints"/> or <see cref="ConfirmCoreSeconds"/>.</param>
     public static SweepPlan Prepare(SweepDefinition definition, SweepStore store, string? definitionFile = null, bool confirmed = true)
     {
         string where = $"sweep '{definition.Name}'";
         long count = definition.PointCountBound;
-        double estimate = Estimate(definition);
-        if (!confirmed && (count > ConfirmPoints || estimate > ConfirmSeconds))
+        double coreSeconds = CoreSeconds(definition);
+        double estimate = coreSeconds / Math.Max(1, Environment.ProcessorCount);
+        if (!confirmed && (count > ConfirmPoints || coreSeconds > ConfirmCoreSeconds))
             throw new UserInputException(string.Create(CultureInfo.InvariantCulture,
-                $"{where}: {count:N0} points, {definition.RequestCountBound:N0} requests, about {Duration(estimate)} on {Environment.ProcessorCount} cores; pass --yes to run a sweep this large"));
+                $"{where}: {count:N0} points, {definition.RequestCountBound:N0} requests, about {coreSeconds / 3600:N1} core-hours of simulation; pass --yes to run a sweep this large"));
         AtomicFile.EnsureWritable(store.DefinitionPath, "--results-dir");
         var ownerLock = OwnerLock.Acquire(store.LockPath, where);
         try
@@ -112,10 +114,10 @@ public sealed class SweepPlan : IDisposable
     }
 
     /// <summary>
-    /// Wall seconds the sweep's points take here, roughly: the roofline simulator spends about 0.4 ms per request plus
-    /// 40 µs per request and layer (measured: the default sweep, 18 points of 200 requests on 48 layers, 3.4 s on 2 cores; `paper`, 2.5 min), spread over the cores.
+    /// Core-seconds the sweep's points take, roughly: the roofline simulator spends about 0.4 ms per request plus
+    /// 40 µs per request and layer (measured: the default sweep, 18 points of 200 requests on 48 layers, 3.4 s on 2 cores; `paper`, 2.5 min).
     /// </summary>
-    public static double Estimate(SweepDefinition d)
+    public static double CoreSeconds(SweepDefinition d)
     {
         double work = 0;
         foreach (var g in d.Grids)
@@ -124,7 +126,7 @@ public sealed class SweepPlan : IDisposable
                 int layers = Models.ModelCatalog.Names.Contains(model, StringComparer.OrdinalIgnoreCase) ? Models.ModelCatalog.Get(model).Layers : 48;
                 foreach (double rate in g.Rates) work += (double)d.RequestsFor(g, rate) * g.Traces.Count * (0.4e-3 + 40e-6 * layers);
             }
-        return work * d.Policies.Count / Math.Max(1, Environment.ProcessorCount);
+        return work * d.Policies.Count * d.Seeds;
     }
 
     private static string Duration(double seconds) => seconds switch

@@ -4,9 +4,11 @@ namespace LayeredPrefill.Tests.Cli.Commands;
 /// <param name="Input">What is wrong, for the README table.</param>
 /// <param name="Args">CLI arguments; "{fx}" is the test fixtures folder, "{tmp}" a fresh scratch folder, "{repo}" the repository root.</param>
 /// <param name="Names">The option or "file:line:column" place the message must name.</param>
-/// <param name="Files">Files to write into "{tmp}" first (name, text).</param>
+/// <param name="Files">Files to write into "{tmp}" first (name, text; written as UTF-8).</param>
 /// <param name="Tool">The executable: layered-prefill, or results-comparer (the benchmark gate).</param>
-public sealed record BadInputCase(string Input, string[] Args, string Names, (string Name, string Text)[]? Files = null, string Tool = "layered-prefill")
+/// <param name="RawFiles">Files to write into "{tmp}" as given bytes (invalid UTF-8, UTF-16).</param>
+public sealed record BadInputCase(string Input, string[] Args, string Names, (string Name, string Text)[]? Files = null, string Tool = "layered-prefill",
+    (string Name, byte[] Bytes)[]? RawFiles = null)
 {
     public override string ToString() => Input;
 }
@@ -20,6 +22,24 @@ public static class BadInputCases
     private const string Gate = "results-comparer";
 
     private static string[] Sweep(params string[] args) => ["sweep", "--results-dir", "{tmp}/results", .. args];
+
+    private const string LengthHeader = "num_prefill_tokens,num_decode_tokens\n";
+
+    private static (string, string)[] Csv(string name, string text) => [(name, text)];
+
+    // The fixture profile with one number changed (a typo of an exponent or a unit).
+    private static (string, string)[] Device(string name, string field, string value)
+    {
+        string text = File.ReadAllText(Fixture.Path("devices", "valid.json"));
+        int at = text.IndexOf($"\"{field}\": ", StringComparison.Ordinal) + field.Length + 4;
+        int end = text.IndexOfAny([',', '\n'], at);
+        return [(name, text[..at] + value + text[end..])];
+    }
+
+    // A sweep definition of rates × the default's six policies: 70,000 rates give 420,000 points.
+    private static string ManyRates(int rates) =>
+        "{\"name\": \"big\", \"models\": [\"tiny-moe\"], \"tp\": 1, \"requests\": 10, \"rates\": [" +
+        string.Join(",", Enumerable.Range(1, rates).Select(i => (i * 0.001).ToString(System.Globalization.CultureInfo.InvariantCulture))) + "]}";
 
     public static IReadOnlyList<BadInputCase> All { get; } =
     [
@@ -167,5 +187,62 @@ public static class BadInputCases
         new("--output in a folder that cannot be written", Run("--output", "/proc/result.json"), "--output"),
         new("--output under a file", Run("--output", "{fx}/devices/valid.json/result.json"), "--output"),
         new("--output empty", Run("--output", ""), "--output"),
+        // Round 2 (issues 17 and 18): destinations checked before the work, special files, a full device
+        new("--output naming a folder with a trailing '/'", Run("--output", "{tmp}/no-such-folder/"), "--output"),
+        new("--output file name longer than 255 bytes", Run("--output", "{tmp}/" + new string('r', 256) + ".json"), "--output"),
+        new("--trace-file empty", Run("--trace-file", ""), "--trace-file"),
+        new("--results-dir empty", ["sweep", "--results-dir", ""], "--results-dir"),
+        new("gpu-ptx --out empty", ["gpu-ptx", "--out", ""], "--out"),
+        new("--trace-file together with --prompt-tokens", Run("--trace-file", "{fx}/traces/good_splitwise.csv", "--prompt-tokens", "100"), "--trace-file"),
+        // Numbers as text on the command line: plain invariant-culture numbers only
+        new("rate with a decimal comma", Run("--rate", "1,5"), "--rate"),
+        new("request count in exponent form", Run("--requests", "1e3"), "--requests"),
+        new("request count in hex", Run("--requests", "0x10"), "--requests"),
+        new("request count with a thousands separator", Run("--requests", "1,200"), "--requests"),
+        new("rate too large for a double", Run("--rate", "1e400"), "--rate"),
+        new("kernel-bench absurd repeats", ["kernel-bench", "--repeats", "2147483647"], "--repeats"),
+        new("kernel-bench empty token list", ["kernel-bench", "--tokens", ","], "--tokens"),
+        new("kernel-bench token list given as ''", ["kernel-bench", "--tokens", ""], "--tokens"),
+        // Unbounded work
+        new("sweep absurd request count", Sweep("--requests", "2000000000"), "requests"),
+        new("sweep duration that makes billions of requests", Sweep("--duration-s", "1e9"), "duration_s"),
+        new("sweep duration beyond the clock", Sweep("--duration-s", "1e300"), "duration_s"),
+        new("paper duration that makes billions of requests", ["paper", "--results-dir", "{tmp}/results", "--duration-s", "1e9"], "duration_s"),
+        new("sweep of 420,000 points without --yes", Sweep("--definition", "{tmp}/big.json"), "--yes", [("big.json", ManyRates(70_000))]),
+        new("sweep of more than a million points", Sweep("--definition", "{tmp}/huge.json", "--yes"), "huge.json: ",
+            [("huge.json", ManyRates(170_000).Replace("\"big\"", "\"huge\""))]),
+        // Hostile trace files: devices, endless streams, binary data, bounds, separators, echoed junk
+        new("trace that is an endless stream of NUL bytes", Run("--trace-file", "/dev/zero"), "/dev/zero:1:1"),
+        new("trace that is a character device of no data", Run("--trace-file", "/dev/null"), "/dev/null:1:1"),
+        new("trace line longer than the line bound", Run("--trace-file", "{tmp}/line.csv"), "line.csv:1:1", Csv("line.csv", new string('7', 70_000))),
+        new("trace with a NUL byte", Run("--trace-file", "{tmp}/nul.csv"), "nul.csv:2:2", Csv("nul.csv", LengthHeader + "100,1\0\n")),
+        new("trace in UTF-16 without a byte-order mark", Run("--trace-file", "{tmp}/utf16.csv"), "utf16.csv:1:1",
+            RawFiles: [("utf16.csv", System.Text.Encoding.Unicode.GetBytes(LengthHeader + "100,10\n"))]),
+        new("trace with invalid UTF-8", Run("--trace-file", "{tmp}/latin1.csv"), "latin1.csv:2:2",
+            RawFiles: [("latin1.csv", [.. System.Text.Encoding.ASCII.GetBytes(LengthHeader + "100,"), 0xE9, (byte)'\n'])]),
+        new("trace separated by semicolons", Run("--trace-file", "{tmp}/semi.csv"), "semi.csv:1:1", Csv("semi.csv", "num_prefill_tokens;num_decode_tokens\n100;10\n")),
+        new("trace header repeating a column", Run("--trace-file", "{tmp}/dup.csv"), "dup.csv:1:3", Csv("dup.csv", "num_prefill_tokens,num_decode_tokens,num_prefill_tokens\n1,2,3\n")),
+        new("trace length in hex", Run("--trace-file", "{tmp}/hex.csv"), "hex.csv:2:1", Csv("hex.csv", LengthHeader + "0x10,10\n")),
+        new("trace length with a thousands separator", Run("--trace-file", "{tmp}/sep.csv"), "sep.csv:2:1", Csv("sep.csv", LengthHeader + "\"1,200\",10\n")),
+        new("trace field of 50,000 characters (echo cut)", Run("--trace-file", "{tmp}/wide.csv"), "wide.csv:2:1", Csv("wide.csv", LengthHeader + new string('x', 50_000) + ",10\n")),
+        new("trace field with terminal escape bytes (echo escaped)", Run("--trace-file", "{tmp}/esc.csv"), "esc.csv:2:2", Csv("esc.csv", LengthHeader + "100,\u001b[31mred\n")),
+        // Hostile JSON: depth, lone surrogates, numbers as text
+        new("config.json nested 20,000 deep", Run("--model-config", "{tmp}/deep.json"), "deep.json:1:", [("deep.json", new string('[', 20_000) + new string(']', 20_000))]),
+        new("config.json string with a lone surrogate", Run("--model-config", "{tmp}/surrogate.json"), "surrogate.json: ", [("surrogate.json", "{\"model_type\": \"\\ud800\"}")]),
+        new("config.json count with a fraction", Run("--model-config", "{tmp}/half.json"), "'hidden_size'",
+            [("half.json", File.ReadAllText(Fixture.Path("configs", "qwen3_30b_a3b.json")).Replace("\"hidden_size\": 2048", "\"hidden_size\": 2048.5"))]),
+        new("config.json count given as a boolean", Run("--model-config", "{tmp}/bool.json"), "'hidden_size'",
+            [("bool.json", File.ReadAllText(Fixture.Path("configs", "qwen3_30b_a3b.json")).Replace("\"hidden_size\": 2048", "\"hidden_size\": true"))]),
+        new("config.json required count given as null", Run("--model-config", "{tmp}/null.json"), "'hidden_size'",
+            [("null.json", File.ReadAllText(Fixture.Path("configs", "qwen3_30b_a3b.json")).Replace("\"hidden_size\": 2048", "\"hidden_size\": null"))]),
+        new("device profile nested 20,000 deep", Run("--device", "{tmp}/deep-gpu.json"), "deep-gpu.json:1:", [("deep-gpu.json", new string('[', 20_000) + new string(']', 20_000))]),
+        new("device profile name with a lone surrogate", Run("--device", "{tmp}/surrogate-gpu.json"), "surrogate-gpu.json: ", Device("surrogate-gpu.json", "name", "\"\\ud800\"")),
+        new("sweep definition name with a lone surrogate", Sweep("--definition", "{tmp}/surrogate-sweep.json"), "surrogate-sweep.json: ", [("surrogate-sweep.json", "{\"name\": \"\\udc00\", \"rates\": [1]}")]),
+        // Device profiles outside what a GPU can be
+        new("device profile with 1e308 bytes of memory", Run("--device", "{tmp}/mem.json"), "'memoryBytes'", Device("mem.json", "memoryBytes", "1e308")),
+        new("device profile bandwidth of 1e-300", Run("--device", "{tmp}/bw.json"), "'peakMemoryBytesPerSecond'", Device("bw.json", "peakMemoryBytesPerSecond", "1e-300")),
+        new("device profile compute rate of 1e-300", Run("--device", "{tmp}/flops.json"), "'peakMatrixFlopsPerSecond'", Device("flops.json", "peakMatrixFlopsPerSecond", "1e-300")),
+        new("device profile fraction of 1e-300", Run("--device", "{tmp}/frac.json"), "computeFraction'", Device("frac.json", "computeFraction", "1e-300")),
+        new("device profile all-reduce latency of 1e300 s", Run("--device", "{tmp}/lat.json"), "'interconnectLatencySeconds'", Device("lat.json", "interconnectLatencySeconds", "1e300")),
     ];
 }

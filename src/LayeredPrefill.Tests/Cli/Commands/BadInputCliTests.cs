@@ -65,6 +65,7 @@ public sealed class BadInputCliTests : IDisposable
     private CliRunner.Outcome Run(BadInputCase c)
     {
         foreach (var (name, text) in c.Files ?? []) File.WriteAllText(Path.Combine(_tmp, name), text);
+        foreach (var (name, bytes) in c.RawFiles ?? []) File.WriteAllBytes(Path.Combine(_tmp, name), bytes);
         return CliRunner.RunTool(c.Tool, c.Args.Select(a => a.Replace("{fx}", Fixture.Path()).Replace("{tmp}", _tmp).Replace("{repo}", Fixture.RepositoryRoot())).ToArray());
     }
 
