@@ -20,7 +20,7 @@ public sealed record FileStat(FileKind Kind, uint? OwnerUid, long Size, bool Imm
     /// <summary>Looks at <paramref name="path"/> itself (<paramref name="followLinks"/> false) or at what its links lead to.</summary>
     public static FileStat Of(string path, bool followLinks = true)
     {
-        if (Posix.Statx(path, followLinks, out _) is { } s)
+        if (Posix.Statx(path, followLinks, out int errno) is { } s)
         {
             var kind = (s.Mode & TypeMask) switch
             {
@@ -36,7 +36,9 @@ public sealed record FileStat(FileKind Kind, uint? OwnerUid, long Size, bool Imm
             return new FileStat(kind, s.Uid, s.Size, (s.Attributes & s.AttributesMask & ImmutableAttribute) != 0,
                 (s.Attributes & s.AttributesMask & AppendAttribute) != 0, (s.Mode & StickyBit) != 0);
         }
-        // Off Linux, or when statx failed: what System.IO can tell (a missing path, a folder, a link or a file).
+        // A path (or a link's target) that is not there. System.IO would call a dangling link an existing file.
+        if (errno is Posix.Enoent or Posix.Enotdir) return Missing;
+        // Off Linux, or when statx failed otherwise: what System.IO can tell (a missing path, a folder, a link or a file).
         var info = new FileInfo(path);
         if (!followLinks && info.LinkTarget is not null) return new FileStat(FileKind.SymbolicLink, null, 0, false, false, false);
         if (Directory.Exists(path)) return new FileStat(FileKind.Directory, null, 0, false, false, false);

@@ -19,7 +19,7 @@ internal static partial class Posix
     public const int ReadOnly = 0, WriteOnly = 1, NoCtty = 0x100, NonBlock = 0x800, CloseOnExec = 0x80000;
 
     /// <summary>errno values this project names.</summary>
-    public const int Eperm = 1, Enoent = 2, Enxio = 6, Eacces = 13, Enospc = 28;
+    public const int Eperm = 1, Enoent = 2, Enxio = 6, Eacces = 13, Enotdir = 20, Enospc = 28;
 
     private const int FGetFl = 3, FSetFl = 4;
 

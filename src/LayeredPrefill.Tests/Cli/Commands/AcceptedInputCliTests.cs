@@ -44,4 +44,31 @@ public sealed class AcceptedInputCliTests
             Directory.Delete(dir, recursive: true);
         }
     }
+
+    [Fact]
+    public void Utf16_files_with_a_byte_order_mark_lengths_as_1e3_or_plus_12_and_a_repeated_header_are_accepted()
+    {
+        // Issue 17's numbers as text, as the README lists them: accepted where the meaning is plain, refused otherwise (BadInputCases).
+        string dir = Directory.CreateTempSubdirectory("lp-accept-text-").FullName;
+        try
+        {
+            const string header = "arrived_at,num_prefill_tokens,num_decode_tokens\n";
+            string csv = header + "0,1e3,+12\n0.5,2048.0,3\n" + header + "1.5,100,4\n";
+            string utf16 = Path.Combine(dir, "windows.csv");
+            File.WriteAllText(utf16, csv, System.Text.Encoding.Unicode); // PowerShell's default: UTF-16LE with a BOM
+            var trace = LayeredPrefill.Workloads.TraceReader.ReadFile(utf16);
+            Assert.Equal([new LayeredPrefill.Workloads.TraceRow(1000, 12, 0), new LayeredPrefill.Workloads.TraceRow(2048, 3, 0.5), new LayeredPrefill.Workloads.TraceRow(100, 4, 1.5)], trace.Rows);
+
+            string config = Path.Combine(dir, "config.json");
+            string qwen = File.ReadAllText(Fixture.Path("configs", "qwen3_30b_a3b.json")).Replace("\"hidden_size\": 2048", "\"hidden_size\": 2048.0");
+            File.WriteAllText(config, qwen, System.Text.Encoding.BigEndianUnicode);
+            var outcome = CliRunner.Run("run", "--model-config", config, "--layers", "2", "--tp", "1", "--trace-file", utf16, "--requests", "3");
+            Assert.True(outcome.ExitCode == 0, outcome.StdErr);
+            Assert.DoesNotContain(outcome.ErrorLines, l => l.StartsWith("error", StringComparison.Ordinal) || l.StartsWith("warning", StringComparison.Ordinal));
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
 }
