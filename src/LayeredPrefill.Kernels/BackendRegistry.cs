@@ -63,6 +63,22 @@ public static class BackendRegistry
         _ => MoeWeights.Fp32Bytes(model),
     };
 
+    /// <summary>
+    /// Refuses, in one line and before a byte is allocated, a model that would not fit: needed against what the device
+    /// (for simd, the host) has available now, and for device backends the host memory their weights are drawn in.
+    /// </summary>
+    public static void RequireFits(string name, Models.MoeModel model, EngineOptions options, BackendProbe? probe = null)
+    {
+        probe ??= Probe(name);
+        long needed = BytesNeeded(name, model, options);
+        long deviceRoom = name == "simd" ? HostMemory.AvailableBytes() : probe.MemoryBytes;
+        if (needed > deviceRoom)
+            throw new UserInputException($"--model {model.Name}: needs {needed / 1e9:F2} GB (weights + KV pool) on {name} but {probe.Device} has {deviceRoom / 1e9:F2} GB available; try --layers or fewer --kv-blocks");
+        long hostNeeded = HostBytesNeeded(name, model, options);
+        if (name != "simd" && hostNeeded > 0 && hostNeeded > HostMemory.AvailableBytes())
+            throw new UserInputException($"--model {model.Name}: {name} draws {hostNeeded / 1e9:F2} GB of weights in host memory but the host has {HostMemory.AvailableBytes() / 1e9:F2} GB available; try --layers");
+    }
+
     /// <summary>Checks that <paramref name="name"/> can run <paramref name="model"/> (shape limits of its kernels).</summary>
     public static void RequireSupported(string name, Models.MoeModel model, string where)
     {

@@ -32,14 +32,7 @@ public sealed class MoeEngine : IDisposable
         var probe = BackendRegistry.RequireUsable(options.Backend);
         BackendRegistry.RequireSupported(options.Backend, model, "kernel engine");
         if (options.KvBlocks <= 0) throw new UserInputException($"kernel engine: KV blocks must be > 0 (got {options.KvBlocks})");
-        long needed = BackendRegistry.BytesNeeded(options.Backend, model, options);
-        long hostNeeded = BackendRegistry.HostBytesNeeded(options.Backend, model, options);
-        // Refused before a byte is allocated, in one line: needed against what the device (or the host) has free now.
-        long deviceRoom = options.Backend == "simd" ? HostMemory.AvailableBytes() : probe.MemoryBytes;
-        if (needed > deviceRoom)
-            throw new UserInputException($"--model {model.Name}: needs {needed / 1e9:F2} GB (weights + KV pool) on {options.Backend} but {probe.Device} has {deviceRoom / 1e9:F2} GB available; try --layers or fewer --kv-blocks");
-        if (options.Backend != "simd" && hostNeeded > 0 && hostNeeded > HostMemory.AvailableBytes())
-            throw new UserInputException($"--model {model.Name}: {options.Backend} draws {hostNeeded / 1e9:F2} GB of weights in host memory but the host has {HostMemory.AvailableBytes() / 1e9:F2} GB available; try --layers");
+        BackendRegistry.RequireFits(options.Backend, model, options, probe);
         Model = model;
         Options = options;
         _backend = BackendRegistry.Create(options.Backend, model, options, new RopeTable(options.MaxPositions, model.HeadDim));

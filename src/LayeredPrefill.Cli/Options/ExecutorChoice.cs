@@ -29,8 +29,12 @@ internal sealed record ExecutorChoice(Func<ExperimentSpec, IExecutor> Factory, b
         int kvBlocks = p.GetValue(o.KvBlocks);
         if (backend == BackendRegistry.Cuda && !explicitKv)
             kvBlocks = CudaKvBlocks(model, probe, p.GetValue(o.GpuMemoryUtilization), maxBatch);
+        else if (!explicitKv)
+            kvBlocks = EngineOptions.WorkloadKvBlocks(workload.Requests.Select(r => r.PromptTokens + r.OutputTokens), kvBlocks);
         ValidBlocks(kvBlocks);
         long seed = p.GetValue(o.Seed);
+        // Before the workload is served: a model that does not fit is refused now, in one line, not after the scheduler is built.
+        BackendRegistry.RequireFits(backend, model, new EngineOptions(backend, seed, kvBlocks, maxPositions, MaxBatchTokens: maxBatch), probe);
         return new(spec => new KernelExecutor(spec.Model, new EngineOptions(backend, seed, kvBlocks, maxPositions, MaxBatchTokens: maxBatch)), true, kvBlocks, 0);
     }
 

@@ -133,10 +133,13 @@ public sealed class AtomicFileTests : IDisposable
         var e = Assert.Throws<UserInputException>(() => AtomicFile.WriteAllText(fifo, "lost"));
         Assert.Contains("no process is reading", e.Message);
 
-        using var readEnd = Posix.OpenWithoutBlocking(fifo, write: false, out _)!;
-        using var reader = new FileStream(readEnd, FileAccess.Read);
-        var received = Task.Run(() => new StreamReader(reader).ReadToEnd());
-        AtomicFile.WriteAllText(fifo, "through the pipe\n");
+        // A reader as a shell's `cat fifo` is: its open waits for a writer. The write is tried until the reader is in open().
+        var received = Task.Run(() => File.ReadAllText(fifo));
+        for (int attempt = 0; ; attempt++)
+        {
+            try { AtomicFile.WriteAllText(fifo, "through the pipe\n"); break; }
+            catch (UserInputException) when (attempt < 1000) { await Task.Delay(10); }
+        }
         Assert.Equal("through the pipe\n", await received);
         Assert.Equal(FileKind.Fifo, FileStat.Of(fifo, followLinks: false).Kind);
     }
