@@ -22,8 +22,8 @@ public static class DeviceProfileLimits
         ("picojoulesPerFlop", 0, 1e3, "pJ/FLOP"),
     ];
 
-    /// <summary>The smallest fraction of a peak an op may reach (below it a typo, e.g. 1e-300, not a slow kernel).</summary>
-    public const double MinFraction = 1e-3;
+    /// <summary>The smallest fraction of a peak an op may reach (below it a typo, e.g. 1e-300, not a slow kernel); the calibration's own floor.</summary>
+    public const double MinFraction = 1e-4;
 
     /// <summary>The longest fixed cost of one kernel launch.</summary>
     public const double MaxLaunchSeconds = 0.1;
