@@ -35,12 +35,8 @@ public static class GpuResultFile
     /// <summary>Reads a <typeparamref name="T"/> from <paramref name="path"/>; an unreadable or malformed file is one user error naming it.</summary>
     public static T Load<T>(string path)
     {
-        string text;
-        try { text = File.ReadAllText(path); }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
-        {
-            throw new UserInputException($"{path}: cannot read ({e.Message})");
-        }
+        // The bounded reader: a result file is bounded in size, and a device, a FIFO or bytes that are not text are one line.
+        string text = IO.BoundedFile.ReadAllText(path, IO.ReadLimits.ResultFile($"a {typeof(T).Name} file"));
         return Parse<T>(text, path);
     }
 
@@ -53,7 +49,12 @@ public static class GpuResultFile
         }
         catch (JsonException e)
         {
-            throw new UserInputException($"{where}: not a {typeof(T).Name} file ({e.Message.Split('\n')[0]})");
+            throw new UserInputException($"{where}: not a {typeof(T).Name} file ({IO.Echo.Of(e.Message.Split('\n')[0], 200)})");
+        }
+        catch (InvalidOperationException e)
+        {
+            // A lone surrogate escape ("\ud800") in a string field.
+            throw new UserInputException($"{where}: not a {typeof(T).Name} file ({IO.Echo.Of(e.Message.Split('\n')[0], 200)})");
         }
     }
 }
