@@ -190,9 +190,9 @@ public static class BadInputCases
         // Round 2 (issues 17 and 18): destinations checked before the work, special files, a full device
         new("--output naming a folder with a trailing '/'", Run("--output", "{tmp}/no-such-folder/"), "--output"),
         new("--output file name longer than 255 bytes", Run("--output", "{tmp}/" + new string('r', 256) + ".json"), "--output"),
-        new("--trace-file empty", Run("--trace-file", ""), "--trace-file"),
-        new("--results-dir empty", ["sweep", "--results-dir", ""], "--results-dir"),
-        new("gpu-ptx --out empty", ["gpu-ptx", "--out", ""], "--out"),
+        new("--trace-file empty", Run("--trace-file", ""), "--trace-file: the value is empty"),
+        new("--results-dir empty", ["sweep", "--results-dir", ""], "--results-dir: the value is empty"),
+        new("gpu-ptx --output-dir empty", ["gpu-ptx", "--output-dir", ""], "--output-dir: the value is empty"),
         new("--trace-file together with --prompt-tokens", Run("--trace-file", "{fx}/traces/good_splitwise.csv", "--prompt-tokens", "100"), "--trace-file"),
         // Numbers as text on the command line: plain invariant-culture numbers only
         new("rate with a decimal comma", Run("--rate", "1,5"), "--rate"),
