@@ -163,45 +163,24 @@ public static class DeviceProfileJson
                 if (!efficiency.ContainsKey(op))
                     throw new UserInputException($"{where}: field 'efficiency.{op}' is missing");
 
-            var shapedList = new List<ShapedEfficiency>();
-            if (root.TryGetProperty("shaped", out var shapedElement))
+            var shapedList = ObjectArray(root, "shaped", ShapedFields, where, (item, prefix) =>
             {
-                if (shapedElement.ValueKind != JsonValueKind.Array)
-                    throw new UserInputException($"{where}: field 'shaped' must be an array");
-                int index = 0;
-                foreach (var item in shapedElement.EnumerateArray())
-                {
-                    string prefix = $"shaped[{index++}].";
-                    if (item.ValueKind != JsonValueKind.Object)
-                        throw new UserInputException($"{where}: field '{prefix[..^1]}' must be an object");
-                    RefuseUnknown(item, ShapedFields, where, prefix);
-                    var opElement = Required(item, "op", where, prefix);
-                    string? opName = opElement.ValueKind == JsonValueKind.String ? opElement.GetString() : null;
-                    if (opName is null || Array.IndexOf(Enum.GetNames<OpClass>(), opName) < 0)
-                        throw new UserInputException($"{where}: field '{prefix}op' is not an op class (valid: {string.Join(", ", Enum.GetNames<OpClass>())})");
-                    shapedList.Add(new ShapedEfficiency(Enum.Parse<OpClass>(opName),
-                        Number(item, "weightBytes", where, prefix, allowZero: false),
-                        new OpEfficiency(Fraction(item, "computeFraction", where, prefix), Fraction(item, "memoryFraction", where, prefix),
-                            Number(item, "launchOverheadSeconds", where, prefix, allowZero: true))));
-                }
-            }
+                var opElement = Required(item, "op", where, prefix);
+                string? opName = opElement.ValueKind == JsonValueKind.String ? opElement.GetString() : null;
+                if (opName is null || Array.IndexOf(Enum.GetNames<OpClass>(), opName) < 0)
+                    throw new UserInputException($"{where}: field '{prefix}op' is not an op class (valid: {string.Join(", ", Enum.GetNames<OpClass>())})");
+                return new ShapedEfficiency(Enum.Parse<OpClass>(opName),
+                    Number(item, "weightBytes", where, prefix, allowZero: false),
+                    new OpEfficiency(Fraction(item, "computeFraction", where, prefix), Fraction(item, "memoryFraction", where, prefix),
+                        Number(item, "launchOverheadSeconds", where, prefix, allowZero: true)));
+            });
 
             ExpertEfficiencyCurve? curve = null;
-            if (root.TryGetProperty("expertEfficiency", out var curveElement))
+            if (root.TryGetProperty("expertEfficiency", out _))
             {
-                if (curveElement.ValueKind != JsonValueKind.Array)
-                    throw new UserInputException($"{where}: field 'expertEfficiency' must be an array");
-                var points = new List<ExpertEfficiencyPoint>();
-                int index = 0;
-                foreach (var item in curveElement.EnumerateArray())
-                {
-                    string prefix = $"expertEfficiency[{index++}].";
-                    if (item.ValueKind != JsonValueKind.Object)
-                        throw new UserInputException($"{where}: field '{prefix[..^1]}' must be an object");
-                    RefuseUnknown(item, CurveFields, where, prefix);
-                    points.Add(new ExpertEfficiencyPoint(Number(item, "tokensPerExpert", where, prefix, allowZero: false),
+                var points = ObjectArray(root, "expertEfficiency", CurveFields, where, (item, prefix) =>
+                    new ExpertEfficiencyPoint(Number(item, "tokensPerExpert", where, prefix, allowZero: false),
                         Fraction(item, "computeFraction", where, prefix), Fraction(item, "memoryFraction", where, prefix)));
-                }
                 curve = new ExpertEfficiencyCurve(points, $"{where}: field 'expertEfficiency'");
             }
 
@@ -256,6 +235,25 @@ public static class DeviceProfileJson
         RefuseUnknown(obj, EfficiencyFields, where, prefix);
         return new OpEfficiency(Fraction(obj, "computeFraction", where, prefix), Fraction(obj, "memoryFraction", where, prefix),
             Number(obj, "launchOverheadSeconds", where, prefix, allowZero: true));
+    }
+
+    // An optional array of objects with known fields: empty when absent, each item parsed with its "field[i]." prefix.
+    private static List<T> ObjectArray<T>(JsonElement root, string field, string[] known, string where, Func<JsonElement, string, T> parse)
+    {
+        var items = new List<T>();
+        if (!root.TryGetProperty(field, out var array)) return items;
+        if (array.ValueKind != JsonValueKind.Array)
+            throw new UserInputException($"{where}: field '{field}' must be an array");
+        int index = 0;
+        foreach (var item in array.EnumerateArray())
+        {
+            string prefix = $"{field}[{index++}].";
+            if (item.ValueKind != JsonValueKind.Object)
+                throw new UserInputException($"{where}: field '{prefix[..^1]}' must be an object");
+            RefuseUnknown(item, known, where, prefix);
+            items.Add(parse(item, prefix));
+        }
+        return items;
     }
 
     private static JsonElement Required(JsonElement obj, string field, string where, string prefix) =>
