@@ -5,6 +5,7 @@ using LayeredPrefill.Cli.Commands;
 var root = new RootCommand("Chunked vs layered prefill for Mixture-of-Experts serving: simulate, run kernels, compare.");
 root.Subcommands.Add(RunCommand.Create());
 root.Subcommands.Add(CompareCommand.Create());
+root.Subcommands.Add(ConvertCommand.Create());
 root.Subcommands.Add(ModelsCommand.Create());
 root.Subcommands.Add(TracesCommand.Create());
 root.Subcommands.Add(SweepCommand.Create());

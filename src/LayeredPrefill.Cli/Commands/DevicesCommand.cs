@@ -1,4 +1,6 @@
 using System.CommandLine;
+using System.Globalization;
+using LayeredPrefill.Cli.Output;
 using LayeredPrefill.Kernels;
 using LayeredPrefill.Kernels.Ilgpu;
 
@@ -7,20 +9,14 @@ namespace LayeredPrefill.Cli.Commands;
 /// <summary>`devices`: each kernel backend's devices, and why one is unusable.</summary>
 internal static class DevicesCommand
 {
-    internal static Command Create()
+    internal static Command Create() => TableCommand.Create("devices", "List each kernel backend's devices and, where one is unusable, why", () =>
     {
-        var command = new Command("devices", "List each kernel backend's devices and, where one is unusable, why");
-        command.SetAction(_ => CliHost.Guard(() =>
-        {
-            var simd = BackendRegistry.Probe("simd");
-            Console.WriteLine($"simd          {simd.Device}, {simd.MemoryBytes / (1 << 20):N0} MiB available");
-            foreach (var backend in new[] { "ilgpu-cpu", "ilgpu-cuda", "ilgpu-opencl" })
-                foreach (var d in IlgpuDevices.List(backend))
-                    Console.WriteLine(d.Reason is null
-                        ? $"{backend,-13} {d.Name}, {d.MemoryBytes / (1 << 20):N0} MiB"
-                        : $"{backend,-13} {d.Name}: unusable: {d.Reason}");
-            return 0;
-        }));
-        return command;
-    }
+        var table = new TextTable(["backend", "device", "memory MiB", "usable"], [false, false, true, false]);
+        var simd = BackendRegistry.Probe("simd");
+        table.Add("simd", simd.Device, (simd.MemoryBytes / (1 << 20)).ToString(CultureInfo.InvariantCulture), "yes");
+        foreach (var backend in new[] { "ilgpu-cpu", "ilgpu-cuda", "ilgpu-opencl" })
+            foreach (var d in IlgpuDevices.List(backend))
+                table.Add(backend, d.Name, d.Reason is null ? (d.MemoryBytes / (1 << 20)).ToString(CultureInfo.InvariantCulture) : "", d.Reason is null ? "yes" : $"no: {d.Reason}");
+        return table;
+    });
 }

@@ -1,11 +1,10 @@
 using System.CommandLine;
 using System.Globalization;
-using Spectre.Console;
 using LayeredPrefill.Cli.Options;
 using LayeredPrefill.Cli.Output;
-using LayeredPrefill.Execution;
 using LayeredPrefill.Experiments;
 using LayeredPrefill.IO;
+using LayeredPrefill.Metrics;
 
 namespace LayeredPrefill.Cli.Commands;
 
@@ -24,22 +23,62 @@ internal static class ServeVerb
             var policySpecs = ExperimentSetup.Policies(options, parse, parse.GetValue(policies)!);
             if (!allowMany && policySpecs.Count != 1)
                 throw new UserInputException($"--policies: `{name}` takes one policy (got {policySpecs.Count}); use `compare` for several");
+            var kind = OutputFormat.Resolve(parse, options.Format, options.Json);
             string? output = ExperimentSetup.OutputPath(options, parse);
+            string? requestsCsv = ExperimentSetup.RequestsCsvPath(options, parse);
+            var goodput = GoodputObjectives.Parse(parse.GetValue(options.Goodput));
             // Notes wait until every option has been checked, so a refused run prints its one error line only.
             var notes = new List<string>();
             var (specs, executor) = ExperimentSetup.Resolve(options, parse, policySpecs, notes.Add);
+            if (executor.IsKernels && KernelWorkloadWarning.For(specs, executor.BackendName) is { } warning) notes.Add(warning);
             notes.ForEach(Console.Error.WriteLine);
             var reports = Serve(specs, executor, cancel, parse.GetValue(options.IterationLog));
-            Print(reports);
-            if (output is not null)
+            var date = RunContext.Now();
+            string? label = parse.GetValue(options.Label);
+            string Label(RunReport r) => label is null ? r.Spec.Policy.Name : allowMany ? $"{label}-{r.Spec.Policy.Name}" : label;
+            var jsonOptions = new ResultJson.Options(parse.GetValue(options.Timelines), parse.GetValue(options.IterationLog), parse.GetValue(options.RecordTokens),
+                parse.GetValue(options.SaveDetailed));
+            var files = reports.Select(r => ResultJson.Write(r, executor.Context(r.Spec, Label(r), goodput, date), jsonOptions)).ToArray();
+            bool? tokensAgree = null;
+            if (parse.GetValue(options.RecordTokens))
             {
-                var json = ResultJson.Write(reports, new ResultJson.Options(parse.GetValue(options.Timelines), parse.GetValue(options.IterationLog), parse.GetValue(options.RecordTokens)));
-                AtomicFile.WriteAllText(output, json);
-                Console.Error.WriteLine($"wrote {output}");
+                var (agree, line) = TokenAgreement.Check(reports);
+                tokensAgree = agree;
+                Console.Error.WriteLine(line);
             }
+            Print(reports, executor, kind, reports.Select(r => ResultJson.Write(r, executor.Context(r.Spec, Label(r), goodput, date), new ResultJson.Options())).ToArray());
+            if (output is not null) WriteResults(output, name, allowMany, reports, files, Label, tokensAgree);
+            if (requestsCsv is not null)
+                for (int i = 0; i < reports.Count; i++)
+                {
+                    string path = allowMany ? ResultFiles.RunPath(requestsCsv, Label(reports[i])) : requestsCsv;
+                    AtomicFile.WriteAllText(path, RequestMetricsCsv.Write(reports[i].Run));
+                    Console.Error.WriteLine($"wrote {path}");
+                }
             return 0;
         }));
         return cmd;
+    }
+
+    /// <summary>`run`: the one file; `compare`: a file per policy beside the index at <paramref name="output"/>.</summary>
+    private static void WriteResults(string output, string command, bool many, IReadOnlyList<RunReport> reports, string[] files, Func<RunReport, string> label, bool? tokensAgree)
+    {
+        if (!many)
+        {
+            AtomicFile.WriteAllText(output, files[0]);
+            Console.Error.WriteLine($"wrote {output}");
+            return;
+        }
+        var entries = new List<IndexEntry>();
+        for (int i = 0; i < reports.Count; i++)
+        {
+            string path = ResultFiles.RunPath(output, label(reports[i]));
+            AtomicFile.WriteAllText(path, files[i]);
+            entries.Add(new IndexEntry(label(reports[i]), reports[i].Spec.Policy.Name, Path.GetFileName(path)));
+            Console.Error.WriteLine($"wrote {path}");
+        }
+        AtomicFile.WriteAllText(output, ResultFiles.Index(command, entries, tokensAgree));
+        Console.Error.WriteLine($"wrote {output} (the index of the {reports.Count} files above)");
     }
 
     /// <summary>Runs each spec in turn; an interruption discards the unfinished run and writes nothing.</summary>
@@ -48,7 +87,9 @@ internal static class ServeVerb
         var reports = new List<RunReport>();
         foreach (var spec in specs)
         {
-            var report = ExperimentRunner.Run(spec, executor.Factory, cancel, executor.IdlePowerWatts, keepIterationLog);
+            var progress = new ServeProgress(spec.Policy.Name);
+            var report = ExperimentRunner.Run(spec, executor.Factory, cancel, executor.IdlePowerWatts, keepIterationLog, progress.Report);
+            progress.Done();
             cancel.ThrowIfCancellationRequested();
             reports.Add(report);
             Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -72,11 +113,27 @@ internal static class ServeVerb
             $"warning: {report.Spec.Policy.Name}: {rejected.Length:N0} of {report.Run.Requests.Count:N0} requests were rejected at arrival: each needs KV cache for its prompt + output ({sizes}) but the cache holds {report.KvCapacityTokens:N0} tokens; {fix}");
     }
 
-    private static void Print(IReadOnlyList<RunReport> reports)
+    private static void Print(IReadOnlyList<RunReport> reports, ExecutorChoice executor, OutputKind kind, IReadOnlyList<string> summaries)
     {
         var s = reports[0].Spec;
-        AnsiConsole.MarkupLine(Markup.Escape(string.Create(CultureInfo.InvariantCulture,
-            $"{s.Model.Name} on {s.Device.Name} × TP {s.TensorParallel}, {s.Workload.Name}: {s.Workload.Requests.Count} requests, SLO TTFT ≤ {s.Slo.TtftSeconds * 1000:F0} ms and ITL ≤ {s.Slo.ItlSeconds * 1000:F0} ms, KV {reports[0].KvCapacityTokens:N0} tokens")));
-        AnsiConsole.Write(ResultTable.Build(reports));
+        var r0 = reports[0];
+        string energy = double.IsFinite(r0.Metrics.EnergyJoules) ? "" : "; energy not measured (CPU kernels have no energy counter)";
+        string header = string.Create(CultureInfo.InvariantCulture,
+            $"{s.Model.Name} on {executor.Describe(s)}, {s.Workload.Name}: {s.Workload.Requests.Count} requests, SLO TTFT ≤ {s.Slo.TtftSeconds * 1000:F0} ms and ITL ≤ {s.Slo.ItlSeconds * 1000:F0} ms, KV {r0.KvCapacityTokens:N0} tokens{energy}");
+        switch (kind)
+        {
+            case OutputKind.Csv:
+                Console.Error.WriteLine(header);
+                Console.Out.Write(FlatCsv.FromJson(summaries));
+                break;
+            case OutputKind.Json:
+                Console.Error.WriteLine(header);
+                Console.Out.WriteLine("[" + string.Join(",", summaries.Select(j => j.TrimEnd())) + "]");
+                break;
+            default:
+                Console.Out.WriteLine(header);
+                ResultTable.Build(reports).Write(OutputKind.Table);
+                break;
+        }
     }
 }

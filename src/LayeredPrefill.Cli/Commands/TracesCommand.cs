@@ -1,7 +1,6 @@
 using System.CommandLine;
 using LayeredPrefill.Cli.Output;
 using LayeredPrefill.Workloads;
-using Spectre.Console;
 
 namespace LayeredPrefill.Cli.Commands;
 
@@ -10,11 +9,11 @@ internal static class TracesCommand
 {
     public static Command Create() => TableCommand.Create("traces", "List the embedded request-length traces with their statistics.", () =>
     {
-        var table = new Table().AddColumns("trace", "rows", "timestamps", "prompt mean/median/max", "output mean/median/max");
+        var table = new TextTable(["trace", "rows", "timestamps", "prompt mean/median/max", "output mean/median/max"]);
         foreach (string name in TraceCatalog.Names)
         {
             var trace = TraceCatalog.Load(name);
-            table.AddRow(name, $"{trace.Rows.Count:N0}", trace.HasTimestamps ? "yes" : "no",
+            table.Add(name, $"{trace.Rows.Count}", trace.HasTimestamps ? "yes" : "no",
                 Stats(trace.Rows.Select(r => r.PromptTokens)), Stats(trace.Rows.Select(r => r.OutputTokens)));
         }
         return table;

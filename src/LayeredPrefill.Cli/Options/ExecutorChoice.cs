@@ -2,6 +2,7 @@ using System.CommandLine;
 using LayeredPrefill.Execution;
 using LayeredPrefill.Kernels;
 using LayeredPrefill.Experiments;
+using LayeredPrefill.Metrics;
 using LayeredPrefill.Workloads;
 
 namespace LayeredPrefill.Cli.Options;
@@ -9,8 +10,21 @@ namespace LayeredPrefill.Cli.Options;
 /// <summary>What prices the iterations: the roofline model of a device, or real MoE kernels whose measured time is the cost.</summary>
 /// <param name="KvBlocksOverride">The kernel engine's KV pool, which the scheduler must use too (null for the roofline).</param>
 /// <param name="IdlePowerWatts">Power between iterations (0 for kernels, which measure no energy; null = the device's).</param>
-internal sealed record ExecutorChoice(Func<ExperimentSpec, IExecutor> Factory, bool IsKernels, long? KvBlocksOverride, double? IdlePowerWatts)
+/// <param name="BackendName">roofline, or the kernel backend that runs the iterations.</param>
+/// <param name="BackendDevice">The device the kernel backend runs on, as it names itself (null for the roofline).</param>
+internal sealed record ExecutorChoice(Func<ExperimentSpec, IExecutor> Factory, bool IsKernels, long? KvBlocksOverride, double? IdlePowerWatts,
+    string BackendName = "roofline", string? BackendDevice = null)
 {
+    /// <summary>How a result file describes this executor for <paramref name="spec"/>: what ran, on what, and where the energy comes from.</summary>
+    public RunContext Context(ExperimentSpec spec, string? label, GoodputObjectives? goodput, DateTimeOffset date) => IsKernels
+        ? new RunContext(label, "kernels", BackendName, BackendDevice ?? BackendName, ResultFileReader.EnergySource("kernels", BackendName), goodput, date)
+        : RunContext.Roofline(spec, date, goodput, label);
+
+    /// <summary>The header line's "on what": the device profile × TP for the roofline, the backend and its device for kernels.</summary>
+    public string Describe(ExperimentSpec spec) => IsKernels
+        ? $"{BackendName} kernels on {BackendDevice ?? BackendName} (measured)"
+        : $"{spec.Device.Name} × TP {spec.TensorParallel} (roofline model)";
+
     public static ExecutorChoice Resolve(ServingOptions o, ParseResult p, Workload workload, Models.MoeModel model)
     {
         string kind = p.GetValue(o.Executor)!.Trim().ToLowerInvariant();
@@ -35,7 +49,8 @@ internal sealed record ExecutorChoice(Func<ExperimentSpec, IExecutor> Factory, b
         long seed = p.GetValue(o.Seed);
         // Before the workload is served: a model that does not fit is refused now, in one line, not after the scheduler is built.
         BackendRegistry.RequireFits(backend, model, new EngineOptions(backend, seed, kvBlocks, maxPositions, MaxBatchTokens: maxBatch), probe);
-        return new(spec => new KernelExecutor(spec.Model, new EngineOptions(backend, seed, kvBlocks, maxPositions, MaxBatchTokens: maxBatch)), true, kvBlocks, 0);
+        return new(spec => new KernelExecutor(spec.Model, new EngineOptions(backend, seed, kvBlocks, maxPositions, MaxBatchTokens: maxBatch)), true, kvBlocks, 0,
+            backend, probe.Device);
     }
 
     private static int ValidBlocks(int blocks) => blocks > 0 ? blocks : throw new UserInputException($"--kv-blocks must be > 0 (got {blocks})");

@@ -7,12 +7,17 @@ namespace LayeredPrefill.Cli.Options;
 internal sealed class ServingOptions
 {
     public Option<string> Model { get; } = new("--model") { Description = "Model preset (see `models`).", DefaultValueFactory = _ => "qwen3-30b-a3b" };
-    public Option<string?> ModelConfig { get; } = new("--model-config") { Description = "Hugging Face config.json to read the model shape from (overrides --model)." };
+    public Option<string?> ModelConfig { get; } = new("--model-config") { Description = "Hugging Face model folder or its config.json to read the model shape from (overrides --model)." };
     public Option<int?> Layers { get; } = new("--layers") { Description = "Run the model's shape with only this many layers." };
     public Option<string> Trace { get; } = new("--trace") { Description = "Embedded trace (see `traces`).", DefaultValueFactory = _ => "arxiv-long" };
-    public Option<string?> TraceFile { get; } = new("--trace-file") { Description = "CSV trace file (length-only, Vidur/Sarathi or Splitwise/Azure layout)." };
-    public Option<int> Requests { get; } = new("--requests") { Description = "Requests to sample.", DefaultValueFactory = _ => 300 };
-    public Option<double?> Rate { get; } = new("--rate") { Description = "Poisson arrival rate, req/s (omit to use the trace's timestamps; 1.5 for traces without)." };
+    public Option<string?> TraceFile { get; } = new("--trace-file") { Description = "Trace file: CSV (length-only, Vidur, Splitwise/Azure, Date/Time token counts, BurstGPT) or Mooncake/vLLM timed-trace JSONL." };
+    public Option<int> Requests { get; } = new("--requests") { Description = "Requests to sample (vLLM's --num-prompts).", DefaultValueFactory = _ => 300 };
+    public Option<double?> Rate { get; } = new("--rate") { Description = "Arrival rate, req/s (vLLM's --request-rate; omit to use the trace's timestamps; 1.5 for traces without)." };
+    public Option<double> Burstiness { get; } = new("--burstiness") { Description = "Gamma shape of the arrival gaps, as vLLM's: 1 = Poisson, < 1 burstier, > 1 more even.", DefaultValueFactory = _ => 1.0 };
+    public Option<int?> MaxConcurrency { get; } = new("--max-concurrency") { Description = "The client keeps at most this many requests in flight (vLLM's); latencies count from when a request is sent." };
+    public Option<string?> RampUpStrategy { get; } = new("--ramp-up-strategy") { Description = "Ramp the rate over the requests: linear or exponential, from --ramp-up-start-rps to --ramp-up-end-rps (instead of --rate)." };
+    public Option<double?> RampUpStartRps { get; } = new("--ramp-up-start-rps") { Description = "Rate of the first request of a ramp, req/s." };
+    public Option<double?> RampUpEndRps { get; } = new("--ramp-up-end-rps") { Description = "Rate of the last request of a ramp, req/s." };
     public Option<double> TimeScale { get; } = new("--time-scale") { Description = "Speed-up factor applied to trace timestamps.", DefaultValueFactory = _ => 1.0 };
     public Option<int?> PromptTokens { get; } = new("--prompt-tokens") { Description = "Synthetic workload: every request has this many prompt tokens (replaces the trace)." };
     public Option<int?> JoinDecodes { get; } = new("--join-decodes") { Description = "Synthetic workload: one --prompt-tokens prompt arriving while this many short requests decode (0 = the prompt alone)." };
@@ -36,6 +41,16 @@ internal sealed class ServingOptions
     public Option<bool> RecordTokens { get; } = new("--record-tokens") { Description = "Include every request's generated token ids in the JSON (real kernels only)." };
     public Option<bool> Timelines { get; } = new("--timelines") { Description = "Include every request's token times in the JSON." };
     public Option<bool> IterationLog { get; } = new("--iteration-log") { Description = "Include the per-iteration log in the JSON." };
+    public Option<bool> SaveDetailed { get; } = new("--save-detailed") { Description = "Include vLLM's per-request arrays (input_lens, output_lens, ttfts, itls, start_times, errors) in the JSON." };
+    public Option<string?> Label { get; } = new("--label") { Description = "vLLM's label of the result (default: the policy name; `compare` appends the policy)." };
+    public Option<string[]> Goodput { get; } = new("--goodput")
+    {
+        Description = "vLLM's goodput objectives in ms, e.g. --goodput ttft:10000 tpot:125 (request_goodput is null without them; the paper's strict SLO is slo_attainment).",
+        AllowMultipleArgumentsPerToken = true,
+    };
+    public Option<string?> RequestsCsv { get; } = new("--requests-csv") { Description = "Write one row per request in Vidur's request_metrics.csv columns (replayable with --trace-file)." };
+    public Option<string> Format { get; } = LayeredPrefill.Cli.Output.OutputFormat.Option();
+    public Option<bool> Json { get; } = LayeredPrefill.Cli.Output.OutputFormat.JsonFlag();
 
     /// <summary>Adds every option to <paramref name="command"/>.</summary>
     public void AddTo(Command command)
@@ -45,9 +60,10 @@ internal sealed class ServingOptions
 
     private IEnumerable<Option> All() =>
     [
-        Model, ModelConfig, Layers, Trace, TraceFile, Requests, Rate, TimeScale, PromptTokens, OutputTokens, JoinDecodes, ChunkBudget, LayerGroups,
-        LayeredBudget, Device, Tp, SloTtftMs, SloItlMs, Seed, Output, MaxSeqs, GpuMemoryUtilization, Routing, ZipfSkew, Timelines, IterationLog,
-        Executor, Backend, KvBlocks, RecordTokens,
+        Model, ModelConfig, Layers, Trace, TraceFile, Requests, Rate, Burstiness, MaxConcurrency, RampUpStrategy, RampUpStartRps, RampUpEndRps,
+        TimeScale, PromptTokens, OutputTokens, JoinDecodes, ChunkBudget, LayerGroups,
+        LayeredBudget, Device, Tp, SloTtftMs, SloItlMs, Goodput, Seed, Output, Label, SaveDetailed, Timelines, IterationLog, RequestsCsv, Format, Json,
+        MaxSeqs, GpuMemoryUtilization, Routing, ZipfSkew, Executor, Backend, KvBlocks, RecordTokens,
     ];
 
     /// <summary>The policy knobs the command line gives explicitly (null where an option was left at its default).</summary>

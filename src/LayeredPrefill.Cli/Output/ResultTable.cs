@@ -1,7 +1,6 @@
 using System.Globalization;
 using LayeredPrefill.Experiments;
 using LayeredPrefill.Metrics;
-using Spectre.Console;
 
 namespace LayeredPrefill.Cli.Output;
 
@@ -20,10 +19,11 @@ internal static class ResultTable
         new("ITL mean (ms)", m => m.Itl.MeanMs, "F2"),
         new("ITL p99 (ms)", m => m.Itl.P99Ms, "F2"),
         new("ITL p99.9 (ms)", m => m.Itl.P999Ms, "F2"),
+        new("ITL max (ms)", m => m.Itl.MaxMs, "F2"),
         new("E2E mean (ms)", m => m.E2el.MeanMs, "F0"),
         new("E2E p99 (ms)", m => m.E2el.P99Ms, "F0"),
         new("SLO attainment (%)", m => m.SloAttainment * 100, "F1", LowerIsBetter: false),
-        new("goodput (req/s)", m => m.GoodputRequestsPerSecond, "F3", LowerIsBetter: false),
+        new("SLO goodput (req/s)", m => m.GoodputRequestsPerSecond, "F3", LowerIsBetter: false),
         new("output tokens/s", m => m.OutputThroughput, "F1", LowerIsBetter: false),
         new("expert GB / token", m => m.ExpertBytesPerToken / 1e9, "F4"),
         new("expert GB total", m => m.ExpertWeightBytes / 1e9, "F1"),
@@ -33,18 +33,19 @@ internal static class ResultTable
         new("preemptions", m => m.Preemptions, "F0"),
     ];
 
-    public static Table Build(IReadOnlyList<RunReport> reports)
+    public static TextTable Build(IReadOnlyList<RunReport> reports)
     {
-        var table = new Table().AddColumn("metric");
-        foreach (var r in reports) table.AddColumn(new TableColumn(r.Spec.Policy.Name).RightAligned());
         bool ratio = reports.Count == 2;
-        if (ratio) table.AddColumn(new TableColumn($"{reports[1].Spec.Policy.Name} vs {reports[0].Spec.Policy.Name}").RightAligned());
+        var header = new List<string> { "metric" };
+        header.AddRange(reports.Select(r => r.Spec.Policy.Name));
+        if (ratio) header.Add($"{reports[1].Spec.Policy.Name} vs {reports[0].Spec.Policy.Name}");
+        var table = new TextTable(header, header.Select((_, i) => i > 0).ToArray());
         foreach (var row in Rows)
         {
             var cells = new List<string> { row.Name };
             cells.AddRange(reports.Select(r => Format(row.Value(r.Metrics), row.Format)));
             if (ratio) cells.Add(Change(row.Value(reports[0].Metrics), row.Value(reports[1].Metrics), row.LowerIsBetter, row.Neutral));
-            table.AddRow(cells.Select(Markup.Escape).ToArray());
+            table.Add(cells.ToArray());
         }
         return table;
     }

@@ -27,7 +27,8 @@ public sealed class BoundedRunTests
         Assert.Empty(streamed.Run.Iterations);
         Assert.Equal(kept.Run.Iterations.Count, streamed.Metrics.Iterations);
         Assert.Equal(kept.Metrics, streamed.Metrics);
-        Assert.Equal(ResultJson.Write([kept], new ResultJson.Options(Timelines: true)), ResultJson.Write([streamed], new ResultJson.Options(Timelines: true)));
+        var context = RunContext.Roofline(spec, DateTimeOffset.FromUnixTimeSeconds(0));
+        Assert.Equal(ResultJson.Write(kept, context, new ResultJson.Options(Timelines: true)), ResultJson.Write(streamed, context, new ResultJson.Options(Timelines: true)));
     }
 
     [Fact]

@@ -111,14 +111,16 @@ public class RooflineInvariantTests
     [Fact]
     public void Same_spec_and_seed_give_byte_identical_result_json()
     {
-        var options = new ResultJson.Options(Timelines: true, IterationLog: true);
+        var options = new ResultJson.Options(Timelines: true, IterationLog: true, Detailed: true);
+        var date = DateTimeOffset.FromUnixTimeSeconds(1_800_000_000);
         int preempting = 0;
         for (int seed = 0; seed < Cases; seed++)
         {
             var spec = RandomSpec(seed);
-            string a = ResultJson.Write([ExperimentRunner.Run(spec)], options);
+            var first = ExperimentRunner.Run(spec);
+            string a = ResultJson.Write(first, RunContext.Roofline(spec, date), options);
             var second = ExperimentRunner.Run(spec);
-            string b = ResultJson.Write([second], options);
+            string b = ResultJson.Write(second, RunContext.Roofline(spec, date), options);
             Assert.True(a == b, $"seed {seed}: two runs of the same spec wrote different JSON");
             Assert.All(second.Run.Requests, r => Assert.True(r.Completed || r.Rejected, $"seed {seed}: request {r.RequestId} neither served nor refused"));
             if (second.Metrics.Preemptions > 0) preempting++;

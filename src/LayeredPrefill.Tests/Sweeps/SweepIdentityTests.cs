@@ -41,7 +41,7 @@ public sealed class SweepIdentityTests : IDisposable
         Assert.Equal(2, outcome.Ran);
         var points = def.Points();
         Assert.NotEqual(points[0].Key, points[1].Key);
-        Assert.Equal([1.00001, 1.00002], points.Select(p => Result(store, p).GetProperty("rate").GetDouble()));
+        Assert.Equal([1.00001, 1.00002], points.Select(p => Result(store, p).GetProperty("request_rate").GetDouble()));
         // A third rate that the old key's four decimals rounded onto the first one runs too.
         var more = Def(["arxiv-long"], [1.00001, 1.00002, 1.000014]);
         Assert.Equal(1, (await SweepRunner.RunAsync(more, store)).Ran);
@@ -56,7 +56,7 @@ public sealed class SweepIdentityTests : IDisposable
         Assert.Equal(2, (await SweepRunner.RunAsync(def, store)).Ran);
         var points = def.Points();
         Assert.NotEqual(points[0].Key.ToLowerInvariant(), points[1].Key.ToLowerInvariant()); // distinct even on a case-folding file system
-        var inputs = points.Select(p => Result(store, p).GetProperty("result").GetProperty("results")[0].GetProperty("total_input_tokens").GetInt64()).ToArray();
+        var inputs = points.Select(p => Result(store, p).GetProperty("total_input_tokens").GetInt64()).ToArray();
         Assert.Equal([8 * 100, 8 * 3000], inputs);
     }
 

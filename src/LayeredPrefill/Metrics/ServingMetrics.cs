@@ -33,8 +33,13 @@ public sealed record ServingMetrics(
     int Iterations,
     int Preemptions,
     double MeanIterationSeconds,
-    double BytesPerIteration)
+    double BytesPerIteration,
+    double MaxOutputTokensPerSecond = double.NaN,
+    int MaxConcurrentRequests = 0)
 {
+    /// <summary>Requests that did not complete (refused, or cut off by an interruption): vLLM's "failed".</summary>
+    public int Failed => Requests - Completed;
+
     /// <summary>Derives every metric from a run's timelines and iteration log.</summary>
     public static ServingMetrics From(RunResult run, Slo slo)
     {
@@ -88,6 +93,33 @@ public sealed record ServingMetrics(
             Iterations: iterations.Count,
             Preemptions: served.Sum(r => r.Preemptions),
             MeanIterationSeconds: iterations.Count > 0 ? iterations.DurationSeconds / iterations.Count : double.NaN,
-            BytesPerIteration: iterations.Count > 0 ? traffic.TotalBytes / iterations.Count : double.NaN);
+            BytesPerIteration: iterations.Count > 0 ? traffic.TotalBytes / iterations.Count : double.NaN,
+            MaxOutputTokensPerSecond: PeakTokensPerSecond(completed),
+            MaxConcurrentRequests: PeakConcurrency(completed));
+    }
+
+    /// <summary>vLLM's max_output_tokens_per_s: tokens of the completed requests counted in one-second buckets from the first send.</summary>
+    private static double PeakTokensPerSecond(IReadOnlyList<RequestTimeline> completed)
+    {
+        if (completed.Count == 0) return 0;
+        double start = completed.Min(r => r.ArrivalSeconds);
+        var buckets = new Dictionary<long, int>();
+        foreach (var r in completed)
+            foreach (double t in r.TokenTimesSeconds)
+            {
+                long bucket = (long)Math.Floor(t - start);
+                buckets[bucket] = buckets.GetValueOrDefault(bucket) + 1;
+            }
+        return buckets.Count == 0 ? 0 : buckets.Values.Max();
+    }
+
+    /// <summary>vLLM's max_concurrent_requests: the peak of completed requests in flight, over half-open [sent, finished) intervals.</summary>
+    private static int PeakConcurrency(IReadOnlyList<RequestTimeline> completed)
+    {
+        var events = completed.SelectMany(r => new[] { (Time: r.ArrivalSeconds, Delta: 1), (Time: r.FinishSeconds!.Value, Delta: -1) })
+            .OrderBy(e => e.Time).ThenBy(e => e.Delta);
+        int current = 0, peak = 0;
+        foreach (var e in events) peak = Math.Max(peak, current += e.Delta);
+        return peak;
     }
 }

@@ -33,6 +33,18 @@ public static class ModelCatalog
             Experts: 64, TopK: 4, ExpertFfnSize: 512, VocabSize: 4096),
     ];
 
+    // The Hugging Face ids of the presets that are published models, so a result's model_id matches vLLM's for the same model.
+    private static readonly Dictionary<string, string> HubIds = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["qwen3-30b-a3b"] = "Qwen/Qwen3-30B-A3B",
+        ["gpt-oss-20b"] = "openai/gpt-oss-20b",
+        ["mixtral-8x7b"] = "mistralai/Mixtral-8x7B-v0.1",
+        ["deepseek-v2-lite"] = "deepseek-ai/DeepSeek-V2-Lite",
+    };
+
+    /// <summary>The Hugging Face id of a published preset (what vLLM writes as model_id), else the model's own name.</summary>
+    public static string HubId(string modelName) => HubIds.TryGetValue(modelName, out string? id) ? id : modelName;
+
     /// <summary>Preset names, in catalog order.</summary>
     public static IReadOnlyList<string> Names { get; } = Presets.Select(m => m.Name).ToArray();
 

@@ -25,6 +25,8 @@ public sealed class ServingSimulator(IScheduler scheduler, IExecutor executor, d
         public double? FinishSeconds { get; set; }
         public int Preemptions { get; set; }
         public bool Rejected { get; set; }
+        public double SentSeconds { get; set; } = request.ArrivalSeconds;
+        public double ExecutionSeconds { get; set; }
 
         public void AddToken(double now)
         {
@@ -32,12 +34,15 @@ public sealed class ServingSimulator(IScheduler scheduler, IExecutor executor, d
             TokenTimes.Add(now);
         }
 
-        public RequestTimeline Build() => new(Request.Id, Request.ArrivalSeconds, Request.PromptTokens, Request.OutputTokens,
-            FirstScheduledSeconds, (IReadOnlyList<double>?)TokenTimes ?? [], FinishSeconds, Preemptions, Rejected);
+        public RequestTimeline Build() => new(Request.Id, SentSeconds, Request.PromptTokens, Request.OutputTokens,
+            FirstScheduledSeconds, (IReadOnlyList<double>?)TokenTimes ?? [], FinishSeconds, Preemptions, Rejected, ExecutionSeconds, SentSeconds - Request.ArrivalSeconds);
     }
 
     /// <summary>Serves the whole workload (or until <paramref name="cancel"/> fires, marking the result interrupted).</summary>
-    public RunResult Run(Workload workload, CancellationToken cancel = default)
+    /// <param name="maxConcurrency">The client keeps at most this many requests in flight (vLLM's --max-concurrency); a request that
+    /// arrives when all are taken is sent when one finishes, and its latencies count from then.</param>
+    /// <param name="progress">Called after every iteration (cheaply: the caller decides how often to show it).</param>
+    public RunResult Run(Workload workload, CancellationToken cancel = default, int? maxConcurrency = null, Action<ServingProgress>? progress = null)
     {
         var requests = workload.Requests.OrderBy(r => r.ArrivalSeconds).ThenBy(r => r.Id).ToArray();
         var builders = new Dictionary<int, Builder>(requests.Length);
@@ -52,15 +57,27 @@ public sealed class ServingSimulator(IScheduler scheduler, IExecutor executor, d
         double idleEnergy = 0;
         int next = 0;
         bool interrupted = false;
+        int limit = maxConcurrency ?? int.MaxValue, inFlight = 0, finished = 0;
+        // Slots that stayed free through the last iteration: a request arriving during it was sent on arrival.
+        int freeDuringIteration = limit;
+        double lastTop = double.NegativeInfinity, workDone = 0;
+        double workTotal = requests.Sum(r => (double)r.PromptTokens + r.OutputTokens);
 
         while (true)
         {
             if (cancel.IsCancellationRequested) { interrupted = true; break; }
-            while (next < requests.Length && requests[next].ArrivalSeconds <= now)
+            while (next < requests.Length && requests[next].ArrivalSeconds <= now && inFlight < limit)
             {
                 var r = requests[next++];
-                if (!scheduler.Enqueue(r)) builders[r.Id].Rejected = true;
+                var b = builders[r.Id];
+                bool foundSlotOnArrival = r.ArrivalSeconds > lastTop && freeDuringIteration > 0;
+                if (foundSlotOnArrival) freeDuringIteration--;
+                b.SentSeconds = foundSlotOnArrival ? r.ArrivalSeconds : Math.Max(r.ArrivalSeconds, now);
+                if (!scheduler.Enqueue(r)) { b.Rejected = true; finished++; }
+                else inFlight++;
             }
+            lastTop = now;
+            freeDuringIteration = limit - inFlight;
             var plan = scheduler.HasWork ? scheduler.Plan() : null;
             if (plan is null)
             {
@@ -71,8 +88,8 @@ public sealed class ServingSimulator(IScheduler scheduler, IExecutor executor, d
                     break;
                 }
                 double arrival = requests[next].ArrivalSeconds;
-                idleEnergy += idlePowerWatts * (arrival - now);
-                now = arrival;
+                idleEnergy += idlePowerWatts * Math.Max(0, arrival - now);
+                now = Math.Max(now, arrival);
                 continue;
             }
 
@@ -93,6 +110,10 @@ public sealed class ServingSimulator(IScheduler scheduler, IExecutor executor, d
                 throw new UserInputException(System.FormattableString.Invariant(
                     $"--device: the simulated clock would pass {MaxClockSeconds:G3} s at iteration {plan.Index} ({executor.Name} priced it at {cost.DurationSeconds:G3} s), beyond what the clock resolves; the device profile or the workload is implausible"));
 
+            foreach (int id in plan.Decodes.Select(d => d.RequestId).Concat(plan.Prefills.Select(p => p.RequestId)).Distinct())
+                builders[id].ExecutionSeconds += cost.DurationSeconds;
+            workDone += plan.Decodes.Count + plan.Prefills.Sum(p => (double)p.TokenCount * p.Layers.Count / plan.ModelLayers);
+
             var outcome = scheduler.Complete(plan);
             foreach (int id in outcome.Emitted)
             {
@@ -104,9 +125,12 @@ public sealed class ServingSimulator(IScheduler scheduler, IExecutor executor, d
             {
                 builders[id].FinishSeconds = now;
                 executor.Release(id, preempted: false);
+                inFlight--;
+                finished++;
             }
             totals = totals.Add(cost);
             if (keepIterationLog) iterations.Add(Record(plan, cost, start, outcome.Emitted.Count, scheduler.KvBlocksUsed));
+            progress?.Invoke(new ServingProgress(totals.Count, now, finished, requests.Length, Math.Min(1, workDone / Math.Max(workTotal, 1))));
         }
 
         var timelines = requests.Select(r => builders[r.Id].Build()).ToArray();

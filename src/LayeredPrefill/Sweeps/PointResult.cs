@@ -27,7 +27,8 @@ public sealed record PointResult(
     double ExpertBytesPerToken,
     double EnergyPerTokenJoules,
     double EnergyPerOutputTokenJoules,
-    int Seed = 0)
+    int Seed = 0,
+    double MaxItlMs = double.NaN)
 {
     /// <summary>The policy parsed back from its canonical name.</summary>
     public SchedulingPolicy ParsedPolicy => PolicyRegistry.Parse(Policy);
@@ -38,31 +39,32 @@ public sealed record PointResult(
     /// <summary>The knob as a short label: the chunk budget, G, "adaptive", or "" for prefill-first.</summary>
     public string Knob => ParsedPolicy.Knob;
 
-    /// <summary>Reads a point file written by <see cref="SweepStore"/>.</summary>
+    /// <summary>Reads a point file written by <see cref="SweepStore"/> (the flat result layout with the point's names).</summary>
     public static PointResult Parse(string json, string source)
     {
         try
         {
             using var doc = JsonDocument.Parse(json);
-            var root = doc.RootElement;
-            var result = root.GetProperty("result");
-            var r = result.GetProperty("results")[0];
-            var config = result.GetProperty("config");
+            var r = doc.RootElement;
+            if (!r.TryGetProperty("format_version", out var version) || version.GetInt32() != Experiments.ResultJson.FormatVersion)
+                throw new InvalidOperationException($"format_version is not {Experiments.ResultJson.FormatVersion}; run the sweep again into an empty folder");
             return new PointResult(
-                root.GetProperty("key").GetString()!, root.GetProperty("model").GetString()!, root.GetProperty("trace").GetString()!,
-                root.GetProperty("policy").GetString()!, root.GetProperty("rate").GetDouble(), root.GetProperty("requests").GetInt32(),
-                r.GetProperty("completed").GetInt32(),
-                Num(config, "slo_ttft_ms"), Num(config, "slo_itl_ms"),
+                Str(r, "point_key"), Str(r, "point_model"), Str(r, "point_trace"), Str(r, "policy"),
+                r.GetProperty("request_rate").GetDouble(), r.GetProperty("num_prompts").GetInt32(), r.GetProperty("completed").GetInt32(),
+                Num(r, "slo_ttft_ms"), Num(r, "slo_itl_ms"),
                 Num(r, "mean_ttft_ms"), Num(r, "median_ttft_ms"), Num(r, "p90_ttft_ms"), Num(r, "p99_ttft_ms"),
                 Num(r, "mean_tpot_ms"), Num(r, "mean_itl_ms"), Num(r, "p99_itl_ms"), Num(r, "mean_e2el_ms"), Num(r, "p99_e2el_ms"),
                 Num(r, "slo_attainment"), Num(r, "expert_bytes_per_token"), Num(r, "energy_per_token_j"), Num(r, "energy_per_output_token_j"),
-                root.TryGetProperty("seed", out var seed) && seed.TryGetInt32(out int s) ? s : 0);
+                r.TryGetProperty("seed", out var seed) && seed.TryGetInt32(out int s) ? s : 0,
+                Num(r, "max_itl_ms"));
         }
         catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or IndexOutOfRangeException or FormatException)
         {
             throw new UserInputException($"{source}: not a sweep point result ({e.Message.Split('\n')[0]})");
         }
     }
+
+    private static string Str(JsonElement e, string name) => e.GetProperty(name).GetString() ?? throw new InvalidOperationException($"'{name}' is null");
 
     private static double Num(JsonElement e, string name) =>
         e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetDouble() : double.NaN;

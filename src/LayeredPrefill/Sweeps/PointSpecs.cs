@@ -39,10 +39,11 @@ public sealed class PointSpecs(SweepDefinition definition)
     {
         var model = Model(point.Model);
         var trace = Trace(point.Trace);
-        var workload = WorkloadBuilder.Build(trace, new WorkloadSpec(point.Requests, point.RatePerSecond, 1.0, point.Seed)).Workload;
+        var draw = new WorkloadSpec(point.Requests, point.RatePerSecond, 1.0, point.Seed);
+        var workload = WorkloadBuilder.Build(trace, draw).Workload;
         var slo = Slo.Paper(trace.Name, model, definition.SloTtftMs, definition.SloItlMs) with { RejectedMeetSlo = definition.RejectedMeetSlo };
         return new ExperimentSpec(model, _device.Value, definition.TensorParallel, workload, point.Policy, slo, new RoutingSpec(),
-            MaxModelLengthTokens: point.MaxModelLengthTokens ?? model.MaxModelLengthTokens).Validate();
+            MaxModelLengthTokens: point.MaxModelLengthTokens ?? model.MaxModelLengthTokens, Client: ClientSpec.Of(draw)).Validate();
     }
 
     /// <summary>The content identity of <paramref name="point"/> (see <see cref="PointIdentity"/>), built from its resolved spec and its files' bytes.</summary>

@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json;
 using LayeredPrefill.Experiments;
 using LayeredPrefill.IO;
@@ -25,8 +24,8 @@ public enum PointFileState
 /// </summary>
 public sealed class SweepStore(string root, string name)
 {
-    /// <summary>Version of the point file layout.</summary>
-    public const int FormatVersion = 2;
+    /// <summary>Version of the point file layout: the result layout's (<see cref="ResultJson.FormatVersion"/>), whose flat object the point file is.</summary>
+    public const int FormatVersion = ResultJson.FormatVersion;
 
     /// <summary>The sweep's folder.</summary>
     public string Folder { get; } = Path.Combine(root, "sweeps", name);
@@ -56,10 +55,10 @@ public sealed class SweepStore(string root, string name)
             PointResult.Parse(text, point.Path);
             using var doc = JsonDocument.Parse(text);
             var root = doc.RootElement;
-            bool whole = root.TryGetProperty("format", out var f) && f.TryGetInt32(out int v) && v == FormatVersion
-                && root.GetProperty("result").GetProperty("results")[0].GetProperty("interrupted").ValueKind == JsonValueKind.False;
+            bool whole = root.TryGetProperty("format_version", out var f) && f.TryGetInt32(out int v) && v == FormatVersion
+                && root.GetProperty("interrupted").ValueKind == JsonValueKind.False;
             if (!whole) return PointFileState.Damaged;
-            return root.TryGetProperty("identity", out var id) && id.ValueKind == JsonValueKind.String && id.GetString() == point.Identity
+            return root.TryGetProperty("point_identity", out var id) && id.ValueKind == JsonValueKind.String && id.GetString() == point.Identity
                 ? PointFileState.Valid : PointFileState.Changed;
         }
         catch (Exception e) when (e is UserInputException or JsonException or KeyNotFoundException or InvalidOperationException or IndexOutOfRangeException)
@@ -81,28 +80,13 @@ public sealed class SweepStore(string root, string name)
     /// <summary>Saves one finished point atomically.</summary>
     public void Save(PlannedPoint point, RunReport report) => AtomicFile.WriteAllText(point.Path, Serialize(point.Point, point.Identity, report));
 
-    /// <summary>The point file's text: the point's names, its identity and the project's result JSON for its run.</summary>
-    public static string Serialize(SweepPoint point, string identity, RunReport report)
-    {
-        var buffer = new MemoryStream();
-        using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
-        {
-            w.WriteStartObject();
-            w.WriteNumber("format", FormatVersion);
-            w.WriteString("key", point.Key);
-            w.WriteString("identity", identity);
-            w.WriteString("model", point.Model);
-            w.WriteString("trace", point.Trace);
-            w.WriteString("policy", point.Policy.Name);
-            w.WriteNumber("rate", point.RatePerSecond);
-            w.WriteNumber("requests", point.Requests);
-            w.WriteNumber("seed", point.Seed);
-            w.WritePropertyName("result");
-            w.WriteRawValue(ResultJson.Write([report], new ResultJson.Options()));
-            w.WriteEndObject();
-        }
-        return Encoding.UTF8.GetString(buffer.ToArray()) + "\n";
-    }
+    /// <summary>
+    /// The point file's text: the flat result layout of its run, led by the point's key, its content identity (which resume
+    /// checks) and its names as the definition gives them.
+    /// </summary>
+    public static string Serialize(SweepPoint point, string identity, RunReport report, DateTimeOffset? date = null) =>
+        ResultJson.Write(report, RunContext.Roofline(report.Spec, date ?? RunContext.Now()), new ResultJson.Options(),
+            [("point_key", point.Key), ("point_identity", identity), ("point_model", point.Model), ("point_trace", point.Trace)]);
 
     /// <summary>Results of the finished points of <paramref name="points"/> (missing ones are skipped), in the points' order.</summary>
     public IReadOnlyList<PointResult> Load(IEnumerable<SweepPoint> points) =>

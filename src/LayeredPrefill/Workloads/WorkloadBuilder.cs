@@ -26,14 +26,16 @@ public static class WorkloadBuilder
         if (spec.MaxModelLengthTokens <= 0)
             throw new UserInputException($"--max-model-len must be > 0 tokens (got {spec.MaxModelLengthTokens})");
         if (trace.Rows.Count == 0) throw new UserInputException($"trace '{trace.Name}' has no rows");
+        if (!(spec.Burstiness > 0) || !double.IsFinite(spec.Burstiness))
+            throw new UserInputException($"--burstiness must be a finite number > 0 (got {spec.Burstiness.ToString(System.Globalization.CultureInfo.InvariantCulture)})");
 
-        var (picked, arrivals) = spec.RatePerSecond is { } rate ? Poisson(trace, spec, rate) : Replay(trace, spec);
+        var (picked, arrivals) = spec.DrawsArrivals ? Poisson(trace, spec) : Replay(trace, spec);
         // The simulator's clock is a double: past ~1e9 s an iteration of a few µs no longer moves it, and every
         // latency would silently come out as zero. Refuse such spans instead of computing nonsense.
         double span = arrivals.Length == 0 ? 0 : arrivals.Max();
         if (!(span <= MaxArrivalSpanSeconds))
-            throw new UserInputException(spec.RatePerSecond is { } r0
-                ? $"--rate {r0}: {arrivals.Length} arrivals would span {span:E2} s, beyond the 1e9 s the simulated clock resolves to the microsecond; raise --rate"
+            throw new UserInputException(spec.DrawsArrivals
+                ? $"--rate {spec.RatePerSecond ?? spec.RampUp!.StartRps}: {arrivals.Length} arrivals would span {span:E2} s, beyond the 1e9 s the simulated clock resolves to the microsecond; raise --rate"
                 : $"--time-scale {spec.TimeScale}: the replayed trace would span {span:E2} s, beyond the 1e9 s the simulated clock resolves to the microsecond; raise --time-scale");
         // Dropped requests still arrived (the server refused them), so survivors keep their arrival times.
         var requests = new List<Request>(arrivals.Length);
@@ -48,12 +50,13 @@ public static class WorkloadBuilder
     }
 
     /// <remarks>
-    /// Rows and gaps come from two streams of the seed, and the gaps are unit-rate exponentials divided by the rate,
+    /// Rows and gaps come from two streams of the seed, and the gaps are unit-rate exponentials divided by the rate
+    /// (gamma draws of shape B and scale 1 / (rate · B) when the burstiness B is not 1, as vLLM's benchmark draws them),
     /// so for one seed the workloads at several rates share their first rows and their arrival pattern (one set of
     /// draws rescaled, as the paper's benchmark does): a rate sweep then differs only in load, and its curve is not
     /// shuffled by resampling from point to point.
     /// </remarks>
-    private static (int[] Rows, double[] Arrivals) Poisson(Trace trace, WorkloadSpec spec, double rate)
+    private static (int[] Rows, double[] Arrivals) Poisson(Trace trace, WorkloadSpec spec)
     {
         // Rows are picked by index and arrivals kept as doubles: 12 bytes per request, whatever the trace holds.
         var random = new SeededRandom(spec.Seed, RowStream);
@@ -82,11 +85,15 @@ public static class WorkloadBuilder
         double clock = 0;
         for (int i = 0; i < n; i++)
         {
-            if (i > 0) clock += gapRandom.Exponential(rate);
+            if (i > 0) clock += Gap(gapRandom, spec, spec.RampUp?.RateAt(i, n) ?? spec.RatePerSecond!.Value);
             arrivals[i] = clock;
         }
         return (picked, arrivals);
     }
+
+    // Burstiness 1 keeps the exponential draw itself, so Poisson workloads are the same draws they always were.
+    private static double Gap(SeededRandom random, WorkloadSpec spec, double rate) =>
+        spec.Burstiness == 1.0 ? random.Exponential(rate) : random.Gamma(spec.Burstiness, 1.0 / (rate * spec.Burstiness));
 
     private static (int[] Rows, double[] Arrivals) Replay(Trace trace, WorkloadSpec spec)
     {

@@ -1,0 +1,31 @@
+using LayeredPrefill.Metrics;
+
+namespace LayeredPrefill.Experiments;
+
+/// <summary>
+/// What a result file says about how a run was made beyond its spec: the label, what priced or ran the iterations and on what,
+/// where the energy figure comes from, the goodput objectives, and the date.
+/// </summary>
+/// <param name="Label">vLLM's label; null takes the policy name.</param>
+/// <param name="Executor">roofline or kernels.</param>
+/// <param name="ExecutorBackend">roofline, or the kernel backend that ran (simd, ilgpu-cpu, ilgpu-cuda, ilgpu-opencl).</param>
+/// <param name="ExecutorDevice">What the iterations were priced for or ran on: the device profile (h100-sxm × TP 2) or the backend's device (NVIDIA H200).</param>
+/// <param name="EnergySource">Where energy_j comes from, or why it is empty.</param>
+/// <param name="Date">When the run was made, written in vLLM's yyyyMMdd-HHmmss (null writes null).</param>
+public sealed record RunContext(string? Label, string Executor, string ExecutorBackend, string ExecutorDevice, string EnergySource,
+    GoodputObjectives? Goodput, DateTimeOffset? Date)
+{
+    /// <summary>Energy source of the roofline model.</summary>
+    public const string RooflineEnergy = "roofline model: the device profile's pJ per byte moved and per FLOP, and its idle watts between iterations";
+
+    /// <summary>The context of a roofline run of <paramref name="spec"/>.</summary>
+    public static RunContext Roofline(ExperimentSpec spec, DateTimeOffset? date, GoodputObjectives? goodput = null, string? label = null) =>
+        new(label, "roofline", "roofline", $"{spec.Device.Name} × TP {spec.TensorParallel}", RooflineEnergy, goodput, date);
+
+    /// <summary>The date a result is stamped with: SOURCE_DATE_EPOCH (seconds, for byte-identical files) when set, else now (UTC).</summary>
+    public static DateTimeOffset Now()
+    {
+        string? epoch = Environment.GetEnvironmentVariable("SOURCE_DATE_EPOCH");
+        return long.TryParse(epoch, out long seconds) ? DateTimeOffset.FromUnixTimeSeconds(seconds) : DateTimeOffset.UtcNow;
+    }
+}
