@@ -8,7 +8,7 @@ internal static class GpuPtxCommand
 {
     internal static Command Create()
     {
-        var outOption = new Option<string>("--output-dir") { Description = "Folder for the .ptx files", DefaultValueFactory = _ => "ptx" };
+        var outOption = new Option<string>("--output-dir") { Description = "Folder for the .ptx files (default runs/ptx, which git ignores)", DefaultValueFactory = _ => "runs/ptx" };
         var cmd = new Command("gpu-ptx", "Compile the CUDA kernels to PTX (sm_90) without a GPU");
         cmd.Options.Add(outOption);
         cmd.SetAction((parse, cancel) => CliHost.GuardAsync(() =>

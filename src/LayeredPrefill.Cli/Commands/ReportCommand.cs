@@ -10,7 +10,7 @@ internal static class ReportCommand
 {
     internal static Command Create()
     {
-        var name = new Option<string>("--name") { Description = "The sweep to report (folder under results/sweeps/).", DefaultValueFactory = _ => SweepDefinition.Default.Name };
+        var name = new Option<string>("--name") { Description = "The sweep to report (folder under <results-dir>/sweeps/).", DefaultValueFactory = _ => SweepDefinition.Default.Name };
         var results = new ResultsOptions(withNoReport: false);
         var cmd = new Command("report", "Write a sweep's Markdown and self-contained HTML report with tables, plots and a summary.");
         cmd.Options.Add(name);
@@ -20,6 +20,7 @@ internal static class ReportCommand
             string root = parse.GetValue(results.ResultsDir)!;
             var store = new SweepStore(root, parse.GetValue(name)!);
             var def = store.LoadDefinition();
+            store.WriteSummary(def.Points());
             var (md, html) = def.Name == "paper"
                 ? PaperReport.Write(def, store, Path.Combine(root, "reports"), cancel)
                 : SweepReport.Write(def, store, Path.Combine(root, "reports"), cancel);

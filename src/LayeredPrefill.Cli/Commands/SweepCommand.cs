@@ -15,7 +15,7 @@ internal static class SweepCommand
     {
         var d = SweepDefinition.Default;
         var definition = new Option<string?>("--definition") { Description = "Sweep definition JSON (name, policies, models, traces, rates or grids, requests or duration_s, device, tp, seed); overrides the grid options." };
-        var name = new Option<string>("--name") { Description = "Sweep name (folder under results/sweeps/).", DefaultValueFactory = _ => d.Name };
+        var name = new Option<string>("--name") { Description = "Sweep name (folder under <results-dir>/sweeps/).", DefaultValueFactory = _ => d.Name };
         var policies = SharedOptions.Policies(string.Join(",", d.Policies), many: true);
         var models = new Option<string>("--models") { Description = "Comma-separated model presets or config.json paths.", DefaultValueFactory = _ => string.Join(",", d.Grids[0].Models) };
         var traces = new Option<string>("--traces") { Description = "Comma-separated embedded traces or CSV paths.", DefaultValueFactory = _ => string.Join(",", d.Grids[0].Traces) };
@@ -56,6 +56,8 @@ internal static class SweepCommand
         using (var plan = SweepPlan.Prepare(def, store, definitionFile, confirmed: parse.GetValue(options.Yes)))
             outcome = SweepProgress.Run(plan, cancel);
         SweepProgress.Print(outcome, store);
+        store.WriteSummary(def.Points());
+        Console.Error.WriteLine($"summary: {store.SummaryPath} (one row per point), index: {store.IndexPath}");
         if (parse.GetValue(options.NoReport)) return 0;
         var (md, html) = report(def, store, Path.Combine(root, "reports"), cancel);
         Console.WriteLine($"report: {md}");

@@ -14,6 +14,13 @@ internal static class SweepProgress
         int alreadyDone = plan.AlreadyFinished;
         // Every check is behind us (SweepPlan.Prepare): a refused sweep never prints this line before its error.
         Console.Error.WriteLine(plan.Header());
+        // Resumed points are named, so a rerun that simulates nothing says so instead of passing for a fresh result.
+        var resumed = plan.Points.Select(p => p.Point).Except(plan.Todo.Select(p => p.Point)).ToArray();
+        const int listed = 20;
+        foreach (var point in resumed.Take(listed)) Console.Error.WriteLine($"  resumed {point.Key} (finished earlier; not simulated again)");
+        if (alreadyDone > listed) Console.Error.WriteLine($"  … and {alreadyDone - listed} more resumed");
+        if (alreadyDone == total && total > 0)
+            Console.Error.WriteLine($"nothing to simulate: all {total} points were resumed from {plan.Store.PointsFolder}; to run them afresh use another --name or delete that folder");
         bool interactive = !Console.IsOutputRedirected && AnsiConsole.Profile.Capabilities.Interactive;
         if (!interactive)
         {

@@ -88,6 +88,22 @@ public sealed class SweepStore(string root, string name)
         ResultJson.Write(report, RunContext.Roofline(report.Spec, date ?? RunContext.Now()), new ResultJson.Options(),
             [("point_key", point.Key), ("point_identity", identity), ("point_model", point.Model), ("point_trace", point.Trace)]);
 
+    /// <summary>The flat export: one row per finished point, every scalar key of its result file as a plain-number column.</summary>
+    public string SummaryPath => Path.Combine(Folder, "summary.csv");
+
+    /// <summary>The index of the finished point files (the layout `compare` writes beside its runs).</summary>
+    public string IndexPath => Path.Combine(Folder, "index.json");
+
+    /// <summary>Writes summary.csv and index.json for the finished points of <paramref name="points"/>, in the points' order.</summary>
+    public void WriteSummary(IEnumerable<SweepPoint> points)
+    {
+        var done = points.Where(IsDone).ToArray();
+        var texts = done.Select(p => File.ReadAllText(PathOf(p))).ToArray();
+        AtomicFile.WriteAllText(SummaryPath, FlatCsv.FromJson(texts));
+        var entries = done.Select(p => new IndexEntry(p.Key, p.Policy.Name, Path.GetRelativePath(Folder, PathOf(p)).Replace('\\', '/'))).ToArray();
+        AtomicFile.WriteAllText(IndexPath, ResultFiles.Index("sweep", entries));
+    }
+
     /// <summary>Results of the finished points of <paramref name="points"/> (missing ones are skipped), in the points' order.</summary>
     public IReadOnlyList<PointResult> Load(IEnumerable<SweepPoint> points) =>
         points.Where(IsDone).Select(p => PointResult.Parse(BoundedFile.ReadAllText(PathOf(p), ReadLimits.SweepPoint), PathOf(p))).ToArray();

@@ -54,7 +54,7 @@ public sealed class SweepKillTests(ITestOutputHelper output) : IDisposable
         Assert.True(RunToEnd(Args(definition, whole), out string t) == 0, t);
         double seconds = watch.Elapsed.TotalSeconds;
         var expected = Files(whole);
-        Assert.Equal(13, expected.Count); // 12 points and definition.json
+        Assert.Equal(15, expected.Count); // 12 points, definition.json, summary.csv and index.json
 
         var random = new Random(17);
         int kills = 0, finishedFirst = 0, maxSeen = 0;
