@@ -6,6 +6,7 @@ var root = new RootCommand("Chunked vs layered prefill for Mixture-of-Experts se
 root.Subcommands.Add(RunCommand.Create());
 root.Subcommands.Add(CompareCommand.Create());
 root.Subcommands.Add(ConvertCommand.Create());
+root.Subcommands.Add(SchemaCommand.Create());
 root.Subcommands.Add(ModelsCommand.Create());
 root.Subcommands.Add(TracesCommand.Create());
 root.Subcommands.Add(SweepCommand.Create());

@@ -42,7 +42,7 @@ public sealed record RunHeader(
             s.Policy.Name, s.Policy.Family, chunk, groups, layered,
             context.Executor, context.ExecutorBackend, context.ExecutorDevice, s.Device.Name, s.TensorParallel, s.Workload.Name,
             s.MaxSequences, s.GpuMemoryUtilization, s.KvBlockTokens, report.KvCapacityTokens,
-            s.MaxModelLengthTokens == int.MaxValue ? null : s.MaxModelLengthTokens, s.Routing.Name,
+            s.MaxModelLengthTokens == int.MaxValue ? s.Model.MaxModelLengthTokens : s.MaxModelLengthTokens, s.Routing.Name,
             s.Slo.TtftSeconds * 1000, s.Slo.ItlSeconds * 1000, context.Goodput, context.EnergySource);
     }
 }
