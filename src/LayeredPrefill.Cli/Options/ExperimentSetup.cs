@@ -64,7 +64,14 @@ internal static class ExperimentSetup
             return (built.Workload, synthetic.Name, ClientSpec.Of(draw, concurrency));
         }
 
-        var trace = p.GetValue(o.TraceFile) is { } file ? TraceReader.ReadFile(file) : TraceCatalog.Load(p.GetValue(o.Trace)!);
+        Trace trace;
+        if (p.GetValue(o.TraceFile) is { } file)
+        {
+            var read = TraceFile.Read(file);
+            foreach (string note in read.Notes) warn(note);
+            trace = read.Trace;
+        }
+        else trace = TraceCatalog.Load(p.GetValue(o.Trace)!);
         if (trace.OutOfOrderRowsSorted > 0)
             warn($"warning: {trace.Name}: {trace.OutOfOrderRowsSorted} rows had out-of-order timestamps; sorted by time");
         double? effectiveRate = ramp is not null ? null : rate ?? (trace.HasTimestamps ? null : 1.5);

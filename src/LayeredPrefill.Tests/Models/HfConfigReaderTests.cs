@@ -48,7 +48,7 @@ public class HfConfigReaderTests
     [InlineData("broken_topk_exceeds_experts.json", "field 'num_experts_per_tok' (200) must not exceed num_experts (128)")]
     [InlineData("broken_heads_not_divisible.json", "field 'num_key_value_heads' (5) must divide num_attention_heads (32)")]
     [InlineData("broken_missing_field.json", "field 'moe_intermediate_size' is missing")]
-    [InlineData("broken_unknown_model_type.json", "field 'model_type' is 'llama', which is not supported (supported: qwen3_moe, mixtral, gpt_oss, deepseek_v2)")]
+    [InlineData("broken_unknown_model_type.json", "field 'model_type' is 'llama', which is not supported (supported: qwen3_moe, qwen2_moe, mixtral, gpt_oss, deepseek_v2, deepseek_v3)")]
     [InlineData("broken_wrong_type.json", "field 'hidden_size' must be a number (got the string \"2048\")")]
     [InlineData("broken_dtype.json", "field 'torch_dtype': unknown dtype 'int4'")]
     [InlineData("broken_gpt_oss_experts_alias.json", "field 'experts_per_token' (2) contradicts num_experts_per_tok (4)")]
@@ -117,5 +117,33 @@ public class HfConfigReaderTests
                 WeightDtypeExtensions.Parse(dtype, "test"), renorm, MaxModelLengthTokens: ModelCatalog.PaperMaxModelLengthTokens);
             Assert.Equal(expected, m);
         }
+    }
+}
+
+/// <summary>The model types and the folder layout added for users' checkpoints: qwen2_moe, deepseek_v3, a model folder.</summary>
+public sealed class HfModelFolderTests
+{
+    [Fact]
+    public void A_model_folder_reads_its_config_and_is_named_after_the_folder()
+    {
+        var m = HfConfigReader.ReadFile(Fixture.Path("models", "Qwen1.5-MoE-A2.7B"));
+        Assert.Equal("Qwen1.5-MoE-A2.7B", m.Name);
+        Assert.Equal((24, 60, 4, 1408), (m.Layers, m.Experts, m.TopK, m.ExpertFfnSize));
+        Assert.Equal((1, 5632), (m.SharedExperts, m.SharedExpertFfnSize));
+        Assert.False(m.RenormalizeTopK);
+        // 14.3 B parameters (Qwen1.5-MoE-A2.7B's model card): the shared expert counts.
+        Assert.InRange(m.TotalWeightBytes / 2 / 1e9, 14.0, 14.6);
+    }
+
+    [Fact]
+    public void DeepSeek_v3_has_low_rank_queries_three_dense_layers_and_fp8_weights()
+    {
+        var m = HfConfigReader.ReadFile(Fixture.Path("models", "DeepSeek-V3", "config.json"));
+        Assert.Equal("DeepSeek-V3", m.Name);
+        Assert.Equal((61, 3, 256, 8, 1), (m.Layers, m.DenseLayers, m.Experts, m.TopK, m.SharedExperts));
+        Assert.Equal(1536, m.QueryLoraRank);
+        Assert.Equal(WeightDtype.Fp8, m.WeightDtype);
+        // 671 B parameters of which the 14 B multi-token-prediction layer is not served: ~657 B in fp8 bytes.
+        Assert.InRange(m.TotalWeightBytes / 1e9, 640, 680);
     }
 }

@@ -97,6 +97,13 @@ internal sealed class ConfigFields(JsonElement root, string source)
         return v.GetArrayLength();
     }
 
+    /// <summary>quantization_config.quant_method, lower-case, or null when the checkpoint is not quantised.</summary>
+    public string? QuantMethod()
+    {
+        if (Get("quantization_config") is not { ValueKind: JsonValueKind.Object } q) return null;
+        return q.TryGetProperty("quant_method", out var m) && m.ValueKind == JsonValueKind.String ? m.GetString()!.ToLowerInvariant() : null;
+    }
+
     private static string Describe(JsonElement v) => v.ValueKind switch
     {
         JsonValueKind.String => $"the string \"{IO.Echo.Of(v.GetString())}\"",

@@ -3,20 +3,27 @@ using LayeredPrefill.IO;
 
 namespace LayeredPrefill.Models;
 
-/// <summary>Reads a Hugging Face config.json (qwen3_moe, mixtral, gpt_oss, deepseek_v2) into a <see cref="MoeModel"/>.</summary>
+/// <summary>Reads a Hugging Face config.json (qwen3_moe, qwen2_moe, mixtral, gpt_oss, deepseek_v2, deepseek_v3), or the model folder holding it, into a <see cref="MoeModel"/>.</summary>
 /// <remarks>
-/// Weights are priced in the config's torch_dtype (bf16 when absent); a checkpoint's quantization_config
-/// (GPT-OSS's MXFP4) is ignored because the paper's engine dequantises experts to bf16.
+/// Weights are priced in the config's torch_dtype (bf16 when absent); a checkpoint's quantization_config is ignored
+/// (GPT-OSS's MXFP4: the paper's engine dequantises experts to bf16) except DeepSeek-V3's fp8, which vLLM serves as stored.
 /// MaxModelLengthTokens is the caller's value, else max_position_embeddings, else 32768.
 /// </remarks>
 public static class HfConfigReader
 {
     /// <summary>The model_type values this reader understands.</summary>
-    public static IReadOnlyList<string> SupportedModelTypes { get; } = ["qwen3_moe", "mixtral", "gpt_oss", "deepseek_v2"];
+    public static IReadOnlyList<string> SupportedModelTypes { get; } = ["qwen3_moe", "qwen2_moe", "mixtral", "gpt_oss", "deepseek_v2", "deepseek_v3"];
 
     /// <summary>Reads the config file at <paramref name="path"/>; the model is called <paramref name="name"/>, else after the file.</summary>
     public static MoeModel ReadFile(string path, string? name = null, int? maxModelLengthTokens = null)
     {
+        // A downloaded checkpoint is a folder: its config.json says the shape (and the folder names the model).
+        if (Directory.Exists(path))
+        {
+            string inside = Path.Combine(path, "config.json");
+            if (!File.Exists(inside)) throw new UserInputException($"{path}: cannot read the model config (a model folder must hold config.json; none found)");
+            path = inside;
+        }
         // Bounded: a 1.2 GB model.safetensors passed by mistake is refused by its size, not read.
         string json = BoundedFile.ReadAllText(path, ReadLimits.ModelConfig);
         return Parse(json, path, name ?? NameFromPath(path), maxModelLengthTokens);
@@ -38,8 +45,10 @@ public static class HfConfigReader
         MoeModel model = modelType switch
         {
             "qwen3_moe" => Qwen3Moe(fields, common),
+            "qwen2_moe" => Qwen2Moe(fields, common),
             "mixtral" => Mixtral(fields, common),
             "gpt_oss" => GptOss(fields, common),
+            "deepseek_v3" => DeepseekV3(fields, common),
             _ => DeepseekV2(fields, common),
         };
         return model.Validate(source);
@@ -118,6 +127,23 @@ public static class HfConfigReader
         };
     }
 
+    /// <summary>Qwen1.5/Qwen2 MoE: Qwen3's routed experts plus one gated shared expert of shared_expert_intermediate_size.</summary>
+    private static MoeModel Qwen2Moe(ConfigFields f, MoeModel m)
+    {
+        var routed = Qwen3Moe(f, m);
+        int shared = f.OptionalNonNegativeInt("shared_expert_intermediate_size") ?? 0;
+        // The shared expert's sigmoid gate is one hidden-sized vector: too small to price.
+        return routed with { SharedExperts = shared > 0 ? 1 : 0, SharedExpertFfnSize = shared };
+    }
+
+    /// <summary>DeepSeek-V3: V2's MLA and routed + shared experts, a low-rank query projection, and fp8 weights when the checkpoint stores them so.</summary>
+    private static MoeModel DeepseekV3(ConfigFields f, MoeModel m)
+    {
+        int queryRank = f.RequiredPositiveInt("q_lora_rank");
+        var v2 = DeepseekV2(f, m, allowQueryLora: true) with { QueryLoraRank = queryRank };
+        return f.QuantMethod() == "fp8" ? v2 with { WeightDtype = WeightDtype.Fp8 } : v2;
+    }
+
     private static MoeModel Mixtral(ConfigFields f, MoeModel m)
     {
         if (f.OptionalPositiveInt("sliding_window") is { } window && window < m.MaxModelLengthTokens)
@@ -155,9 +181,9 @@ public static class HfConfigReader
         };
     }
 
-    private static MoeModel DeepseekV2(ConfigFields f, MoeModel m)
+    private static MoeModel DeepseekV2(ConfigFields f, MoeModel m, bool allowQueryLora = false)
     {
-        if (f.Has("q_lora_rank"))
+        if (!allowQueryLora && f.Has("q_lora_rank"))
             throw f.Error("q_lora_rank", "is set: low-rank query projection is not supported (DeepSeek-V2-Lite has null)");
         if (f.OptionalInt("moe_layer_freq") is { } freq && freq != 1)
             throw f.Error("moe_layer_freq", $"is {freq}: only 1 (every layer after the dense ones is MoE) is supported");

@@ -6,7 +6,8 @@ namespace LayeredPrefill.Models;
 /// Multi-head latent attention (DeepSeek) is on when <see cref="KvLoraRank"/> &gt; 0: then
 /// <see cref="HeadDim"/> is the no-RoPE query/key head size, <see cref="RopeHeadDim"/> the RoPE part,
 /// <see cref="ValueHeadDim"/> the value head size, and the cache holds one latent of
-/// KvLoraRank + RopeHeadDim per token and layer.
+/// KvLoraRank + RopeHeadDim per token and layer; <see cref="QueryLoraRank"/> &gt; 0 projects queries through a low-rank
+/// latent too (DeepSeek-V3).
 /// </remarks>
 public sealed record MoeModel(
     string Name,
@@ -31,7 +32,8 @@ public sealed record MoeModel(
     int SlidingWindowTokens = 0,
     int MaxModelLengthTokens = 32768,
     double SwigluClampLimit = 0,
-    bool TiedEmbeddings = false)
+    bool TiedEmbeddings = false,
+    int QueryLoraRank = 0)
 {
     /// <summary>Weights above a petabyte are refused as a typo, not priced.</summary>
     public const double MaxWeightBytes = 1e15;
@@ -65,7 +67,9 @@ public sealed record MoeModel(
 
     /// <summary>Attention projection parameters of one layer (Q, K, V, O or the MLA equivalents).</summary>
     public long AttentionParameters => UsesLatentAttention
-        ? (long)HiddenSize * QueryHeads * (HeadDim + RopeHeadDim)          // q_proj
+        ? (QueryLoraRank > 0                                               // q_a_proj + q_b_proj (DeepSeek-V3), else q_proj
+              ? (long)HiddenSize * QueryLoraRank + (long)QueryLoraRank * QueryHeads * (HeadDim + RopeHeadDim)
+              : (long)HiddenSize * QueryHeads * (HeadDim + RopeHeadDim))
           + (long)HiddenSize * (KvLoraRank + RopeHeadDim)                  // kv_a_proj_with_mqa
           + (long)KvLoraRank * QueryHeads * (HeadDim + ValueHeadDim)       // kv_b_proj
           + (long)QueryHeads * ValueHeadDim * HiddenSize                   // o_proj
@@ -141,7 +145,8 @@ public sealed record MoeModel(
         Require(DenseLayers >= 0 && DenseLayers < Layers, $"dense layers ({DenseLayers}) must be in [0, layers)");
         Require(DenseLayers == 0 || DenseFfnSize > 0, "dense layers need a dense FFN size > 0");
         Require(SharedExperts >= 0 && (SharedExperts == 0 || SharedExpertFfnSize > 0), "shared experts need an FFN size > 0");
-        Require(KvLoraRank >= 0 && RopeHeadDim >= 0 && ValueHeadDim >= 0, "MLA dimensions must be >= 0");
+        Require(KvLoraRank >= 0 && RopeHeadDim >= 0 && ValueHeadDim >= 0 && QueryLoraRank >= 0, "MLA dimensions must be >= 0");
+        Require(QueryLoraRank == 0 || UsesLatentAttention, "a low-rank query projection needs latent attention (kv_lora_rank)");
         Require(!UsesLatentAttention || ValueHeadDim > 0, "latent attention needs a value head dim > 0");
         Require(SlidingWindowTokens >= 0, $"sliding window must be >= 0 (got {SlidingWindowTokens})");
         Require(MaxModelLengthTokens > 0, $"max model length must be > 0 (got {MaxModelLengthTokens})");
@@ -153,7 +158,7 @@ public sealed record MoeModel(
         AtMost(HiddenSize, 1 << 17, "hidden size");
         AtMost(QueryHeads, 4096, "query heads");
         AtMost(HeadDim, 1 << 14, "head dim");
-        AtMost(Math.Max(KvLoraRank, Math.Max(RopeHeadDim, ValueHeadDim)), 1 << 16, "MLA dimensions");
+        AtMost(Math.Max(Math.Max(KvLoraRank, QueryLoraRank), Math.Max(RopeHeadDim, ValueHeadDim)), 1 << 16, "MLA dimensions");
         AtMost(Experts, 1 << 16, "experts");
         AtMost(SharedExperts, 1024, "shared experts");
         AtMost(Math.Max(ExpertFfnSize, Math.Max(SharedExpertFfnSize, DenseFfnSize)), 1 << 20, "FFN sizes");

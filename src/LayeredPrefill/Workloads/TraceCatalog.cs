@@ -33,7 +33,7 @@ public static class TraceCatalog
     public static Trace LoadNameOrFile(string nameOrPath)
     {
         if (Contains(nameOrPath)) return Load(nameOrPath);
-        if (File.Exists(nameOrPath)) return TraceReader.ReadFile(nameOrPath);
+        if (File.Exists(nameOrPath)) return TraceFile.Read(nameOrPath).Trace;
         return Load(nameOrPath); // reports the valid names
     }
 

@@ -48,10 +48,10 @@ public sealed class BadInputCliTests : IDisposable
         }
         table.Append(TableEnd);
 
-        string readme = Path.Combine(Fixture.RepositoryRoot(), "README.md");
+        string readme = Path.Combine(Fixture.RepositoryRoot(), "docs", "bad-input.md");
         string text = File.ReadAllText(readme);
         int begin = text.IndexOf(TableBegin, StringComparison.Ordinal), end = text.IndexOf(TableEnd, StringComparison.Ordinal);
-        Assert.True(begin >= 0 && end > begin, $"README.md lacks the bad-input table markers {TableBegin}... and {TableEnd}");
+        Assert.True(begin >= 0 && end > begin, $"docs/bad-input.md lacks the bad-input table markers {TableBegin}... and {TableEnd}");
         string current = text[begin..(end + TableEnd.Length)].ReplaceLineEndings("\n");
         string expected = table.ToString().ReplaceLineEndings("\n");
         if (current != expected && Environment.GetEnvironmentVariable("UPDATE_README") == "1")
@@ -59,7 +59,7 @@ public sealed class BadInputCliTests : IDisposable
             File.WriteAllText(readme, text[..begin] + expected + text[(end + TableEnd.Length)..]);
             return;
         }
-        Assert.True(current == expected, "README.md's bad-input table is stale; rerun this test with UPDATE_README=1 to rewrite it. Expected:\n" + expected);
+        Assert.True(current == expected, "docs/bad-input.md's table is stale; rerun this test with UPDATE_README=1 to rewrite it. Expected:\n" + expected);
     }
 
     private CliRunner.Outcome Run(BadInputCase c)

@@ -71,7 +71,8 @@ public class InterruptTests
             {
                 int code = rerun.Exit();
                 Assert.True(code == 0, $"exit code {code}:\n{rerun.Transcript}");
-                Assert.Contains(rerun.StdErr, l => l.Contains($"6 points; resuming: {kept.Count} finished earlier", StringComparison.Ordinal));
+                Assert.Contains(rerun.StdErr, l => l.Contains($"6 points, {kept.Count} already finished", StringComparison.Ordinal));
+                Assert.Equal(kept.Count, rerun.StdErr.Count(l => l.TrimStart().StartsWith("resumed ", StringComparison.Ordinal)));
                 Assert.Equal(6, Directory.GetFiles(points).Length);
                 Assert.All(kept, p => Assert.Equal(p.Value, File.ReadAllText(p.Key))); // resumed, not recomputed
                 AssertNoTemporaryFiles(results);

@@ -1,0 +1,29 @@
+namespace LayeredPrefill.Workloads;
+
+/// <summary>
+/// Reads a trace file in whichever layout it is, picking the reader by its first line: Mooncake / vLLM timed-trace JSONL
+/// (<see cref="JsonlTraceReader"/>), BurstGPT (<see cref="BurstGptTraceReader"/>), Date,Time,PromptTokenCount,CompletionTokenCount
+/// (<see cref="DateTimeCountsTraceReader"/>), else the length-only, Vidur and Splitwise/Azure CSV layouts of <see cref="TraceReader"/>.
+/// </summary>
+public static class TraceFile
+{
+    /// <summary>The trace at <paramref name="path"/>; it is called <paramref name="name"/>, else after the file.</summary>
+    public static TraceRead Read(string path, string? name = null)
+    {
+        if (Directory.Exists(path)) throw new UserInputException($"{path}: cannot read the trace (it is a directory, not a trace file)");
+        name ??= Path.GetFileNameWithoutExtension(path);
+        if (string.IsNullOrWhiteSpace(path)) throw new UserInputException("--trace-file: the path is empty");
+        // Only a regular file is sniffed (a FIFO or device would be consumed by the peek): the others go to the CSV reader as before.
+        if (!File.Exists(path) || (File.GetAttributes(path) & (FileAttributes.Device | FileAttributes.ReparsePoint)) != 0 || new FileInfo(path).Length == 0)
+            return new(TraceReader.ReadFile(path, name), []);
+        string? first;
+        using (var lines = LayeredPrefill.IO.BoundedFile.OpenLines(path, LayeredPrefill.IO.ReadLimits.Trace, prefix => CsvLine.FieldNumberAt(prefix)))
+            do first = lines.ReadLine(); while (first is not null && string.IsNullOrWhiteSpace(first));
+        string head = (first ?? "").TrimStart('\uFEFF').Trim();
+        if (head.StartsWith('{') || path.EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase)) return new(JsonlTraceReader.ReadFile(path, name), []);
+        var columns = CsvLine.Split(head, out _)?.Select(c => c.Trim()).ToHashSet(StringComparer.OrdinalIgnoreCase) ?? [];
+        if (columns.Contains("Request tokens") && columns.Contains("Response tokens")) return BurstGptTraceReader.ReadFile(path, name);
+        if (columns.Contains("PromptTokenCount") && columns.Contains("CompletionTokenCount")) return new(DateTimeCountsTraceReader.ReadFile(path, name), []);
+        return new(TraceReader.ReadFile(path, name), []);
+    }
+}
