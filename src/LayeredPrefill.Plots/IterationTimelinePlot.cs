@@ -8,13 +8,15 @@ namespace LayeredPrefill.Plots;
 public static class IterationTimelinePlot
 {
     /// <summary>Renders <paramref name="iterations"/> (a window of one run) of a <paramref name="layers"/>-layer model.</summary>
-    public static PlotImage Render(IReadOnlyList<IterationRecord> iterations, int layers, string title, string folder, string stem)
+    /// <param name="windowMs">The x-axis span, shared by the plots of the policies being compared so their widths compare; null fits this window.</param>
+    /// <param name="family">The policy's family, which colours its prefill slices as everywhere else in the report.</param>
+    public static PlotImage Render(IReadOnlyList<IterationRecord> iterations, int layers, string title, string folder, string stem, double? windowMs = null, string family = "layered")
     {
         var plot = PlotFile.New(title, "simulated time (ms from the window's start)", "layer");
         if (iterations.Count > 0)
         {
             double t0 = iterations[0].StartSeconds;
-            var prefill = PlotFile.Family("layered");
+            var prefill = PlotFile.Family(family);
             var decode = Colors.LightGray;
             bool prefillLabelled = false, decodeLabelled = false;
             foreach (var it in iterations)
@@ -32,8 +34,10 @@ public static class IterationTimelinePlot
                 if (!hasPrefill && !decodeLabelled) { rect.LegendText = "decode-only iteration"; decodeLabelled = true; }
             }
         }
-        plot.Axes.SetLimitsY(-2, layers + layers * 0.25);
-        plot.ShowLegend(Alignment.UpperRight);
+        // The layer axis ends at the model's last layer; the legend goes under the plot, off the boxes.
+        plot.Axes.SetLimitsY(-1.5, layers);
+        if (windowMs is { } span) plot.Axes.SetLimitsX(0, span);
+        plot.ShowLegend(Edge.Bottom);
         return PlotFile.Save(plot, folder, stem, title);
     }
 }

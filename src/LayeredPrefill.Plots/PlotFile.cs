@@ -32,6 +32,30 @@ public static class PlotFile
         return new PlotImage(caption, png, svg);
     }
 
+    /// <summary>A marker shape per series, so series that coincide stay told apart in print and in grey.</summary>
+    public static MarkerShape Marker(int i) => (i % 6) switch
+    {
+        0 => MarkerShape.FilledCircle,
+        1 => MarkerShape.FilledSquare,
+        2 => MarkerShape.FilledTriangleUp,
+        3 => MarkerShape.FilledDiamond,
+        4 => MarkerShape.OpenCircle,
+        _ => MarkerShape.OpenSquare,
+    };
+
+    /// <summary>Ticks at the given values on an axis that plots log10 of the data, labelled with the values themselves.</summary>
+    public static void LogTicks(IAxis axis, double lo, double hi)
+    {
+        var values = new List<double>();
+        for (int e = (int)Math.Floor(Math.Log10(lo)) - 1; e <= (int)Math.Ceiling(Math.Log10(hi)) + 1; e++)
+            foreach (double m in new[] { 1.0, 2.0, 5.0 })
+            {
+                double x = m * Math.Pow(10, e);
+                if (x >= lo / 1.5 && x <= hi * 1.5) values.Add(x);
+            }
+        axis.SetTicks(values.Select(Math.Log10).ToArray(), values.Select(v => v.ToString("#,0.###", System.Globalization.CultureInfo.InvariantCulture)).ToArray());
+    }
+
     /// <summary>A stable colour for the i-th series.</summary>
     public static Color Series(int i) => new ScottPlot.Palettes.Category10().GetColor(i);
 

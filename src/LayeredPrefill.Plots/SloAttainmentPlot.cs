@@ -25,6 +25,9 @@ public static class SloAttainmentPlot
             var series = points.Where(p => p.Policy == policyOrder[i] && double.IsFinite(p.MeanAttainment)).OrderBy(p => p.RatePerSecond).ToArray();
             if (series.Length == 0) continue;
             double[] rates = series.Select(p => p.RatePerSecond).ToArray();
+            // Policies that sit on 100% together stay visible: each is nudged sideways by a sliver of the rate range and has its own marker.
+            double span = Math.Max(1e-9, points.Max(p => p.RatePerSecond) - points.Min(p => p.RatePerSecond));
+            double nudge = (i - (policyOrder.Count - 1) / 2.0) * span * 0.006;
             if (series.Any(p => p.Seeds > 1))
             {
                 var band = plot.Add.FillY(rates, series.Select(p => p.MinAttainment * 100).ToArray(), series.Select(p => p.MaxAttainment * 100).ToArray());
@@ -32,11 +35,12 @@ public static class SloAttainmentPlot
                 band.LineWidth = 0;
                 band.LegendText = $"{policyOrder[i]} (range over {series.Max(p => p.Seeds)} seeds)";
             }
-            var s = plot.Add.Scatter(rates, series.Select(p => p.MeanAttainment * 100).ToArray(), PlotFile.Series(i));
+            var s = plot.Add.Scatter(rates.Select(r => r + nudge).ToArray(), series.Select(p => p.MeanAttainment * 100).ToArray(), PlotFile.Series(i));
             s.LegendText = references is null ? policyOrder[i] : $"{policyOrder[i]} (simulated)";
             // Earlier series are drawn wider, so a curve hidden under a later one still shows as a halo.
-            s.LineWidth = Math.Max(2, 6 - 1.2f * i);
-            s.MarkerSize = Math.Max(7, 13 - 1.5f * i);
+            s.LineWidth = Math.Max(1.5f, 4.5f - 0.6f * i);
+            s.MarkerShape = PlotFile.Marker(i);
+            s.MarkerSize = Math.Max(7, 12 - 1f * i);
         }
         foreach (var r in references ?? [])
         {
@@ -47,8 +51,10 @@ public static class SloAttainmentPlot
             s.MarkerShape = MarkerShape.OpenSquare;
             s.MarkerSize = 8;
         }
-        plot.Axes.SetLimitsY(-3, 105);
-        plot.ShowLegend(Alignment.LowerLeft);
+        // Attainment lives in 0–100%: ticks there only, a hair of margin so markers at 0 and 100 are whole.
+        plot.Axes.SetLimitsY(-2, 102);
+        plot.Axes.Left.SetTicks([0, 20, 40, 60, 80, 90, 100], ["0", "20", "40", "60", "80", "90", "100"]);
+        plot.ShowLegend(Edge.Right);
         return PlotFile.Save(plot, folder, stem, title);
     }
 }

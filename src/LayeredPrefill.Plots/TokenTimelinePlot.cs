@@ -22,7 +22,8 @@ public static class TokenTimelinePlot
             s.LineWidth = 2;
             s.MarkerSize = 3;
         }
-        plot.ShowLegend(Alignment.LowerRight);
+        // Outside the data: the lines run corner to corner, so any inside corner covers one.
+        plot.ShowLegend(Edge.Right);
         return PlotFile.Save(plot, folder, stem, title);
     }
 }

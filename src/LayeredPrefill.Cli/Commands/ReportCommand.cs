@@ -20,7 +20,7 @@ internal static class ReportCommand
             string root = parse.GetValue(results.ResultsDir)!;
             var store = new SweepStore(root, parse.GetValue(name)!);
             var def = store.LoadDefinition();
-            store.WriteSummary(def.Points());
+            store.WriteSummary(def.Points().Concat(CapacityFile.ProbePoints(def, store)));
             var (md, html) = def.Name == "paper"
                 ? PaperReport.Write(def, store, Path.Combine(root, "reports"), cancel)
                 : SweepReport.Write(def, store, Path.Combine(root, "reports"), cancel);

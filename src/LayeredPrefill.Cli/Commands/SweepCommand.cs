@@ -26,9 +26,14 @@ internal static class SweepCommand
         var tp = new Option<int>("--tp") { Description = "Tensor-parallel degree.", DefaultValueFactory = _ => d.TensorParallel };
         var seed = SharedOptions.Seed("sampling and arrivals (the first, with --seeds)");
         var seeds = SharedOptions.Seeds();
+        var capacity = new Option<double>("--capacity-target")
+        {
+            Description = "After the grid, search each policy's capacity: the highest rate whose SLO attainment reaches this share (0 = no search).",
+            DefaultValueFactory = _ => SweepDefinition.DefaultCapacityTarget,
+        };
         var common = new ResultsOptions();
         var cmd = new Command("sweep", "Run a resumable grid of policies × rates × models × traces over all cores, then write its report.");
-        foreach (var o in new Option[] { definition, name, policies, models, traces, rates, requests, duration, device, tp, seed, seeds }) cmd.Options.Add(o);
+        foreach (var o in new Option[] { definition, name, policies, models, traces, rates, requests, duration, device, tp, seed, seeds, capacity }) cmd.Options.Add(o);
         common.AddTo(cmd);
         cmd.SetAction((parse, cancel) => CliHost.GuardAsync(() =>
         {
@@ -38,7 +43,7 @@ internal static class SweepCommand
                     [new SweepGrid(List(parse.GetValue(models)!), List(parse.GetValue(traces)!), Rates(parse.GetValue(rates)!))],
                     RequestsPerPoint: parse.GetValue(requests) ?? (parse.GetValue(duration) is null ? d.RequestsPerPoint : null),
                     DurationSeconds: parse.GetValue(duration), Device: parse.GetValue(device)!, TensorParallel: parse.GetValue(tp), Seed: parse.GetValue(seed),
-                    Seeds: parse.GetValue(seeds))
+                    Seeds: parse.GetValue(seeds), CapacityTarget: parse.GetValue(capacity) is var c && c != 0 ? c : null)
                     .Validate("options");
             return RunAndReport(def, common, parse, cancel, (x, s, r, c) => SweepReport.Write(x, s, r, c), parse.GetValue(definition));
         }));
@@ -53,10 +58,14 @@ internal static class SweepCommand
         string root = parse.GetValue(options.ResultsDir)!;
         var store = new SweepStore(root, def.Name);
         SweepOutcome outcome;
+        // The capacity search writes points too: it runs under the sweep's lock.
         using (var plan = SweepPlan.Prepare(def, store, definitionFile, confirmed: parse.GetValue(options.Yes)))
+        {
             outcome = SweepProgress.Run(plan, cancel);
-        SweepProgress.Print(outcome, store);
-        store.WriteSummary(def.Points());
+            SweepProgress.Print(outcome, store);
+            SweepProgress.Capacity(def, store, cancel);
+            store.WriteSummary(def.Points().Concat(CapacityFile.ProbePoints(def, store)));
+        }
         Console.Error.WriteLine($"summary: {store.SummaryPath} (one row per point), index: {store.IndexPath}");
         if (parse.GetValue(options.NoReport)) return 0;
         var (md, html) = report(def, store, Path.Combine(root, "reports"), cancel);

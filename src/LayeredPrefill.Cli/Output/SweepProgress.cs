@@ -44,6 +44,20 @@ internal static class SweepProgress
         return outcome!;
     }
 
+    /// <summary>Runs the definition's capacity searches, one line per probe and one per answer.</summary>
+    public static void Capacity(SweepDefinition definition, SweepStore store, CancellationToken cancel)
+    {
+        if (definition.CapacityTarget is not { } target) return;
+        Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"capacity search: the highest rate with ≥ {target * 100:F0}% SLO attainment, per policy (probes are saved as points and resumed like them)"));
+        var results = CapacityRunner.Run(definition, store, (point, report) => Console.Error.WriteLine(report is null
+            ? $"  probe {point.Key}: resumed"
+            : string.Create(CultureInfo.InvariantCulture, $"  probe {point.Key}: SLO {report.Metrics.SloAttainment * 100:F1}%")), cancel);
+        foreach (var r in results)
+            Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"capacity {r.Model} {r.Trace} {r.Policy}: {(r.CapacityRps is { } c ? $"{c:0.###} req/s" : "none (the lowest rate tried missed)")}{(r.FirstMissRps is { } m ? $", misses at {m:0.###}" : ", no rate tried missed")}"));
+    }
+
     /// <summary>One line on what ran.</summary>
     public static void Print(SweepOutcome o, SweepStore store) =>
         Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,

@@ -30,12 +30,13 @@ public static class Showcase
                 $"Request {victim}'s tokens over time — {model}, {trace}, {Fmt.Rate(rate)} req/s", folder, "token-timeline"),
         };
         var layers = runs[0].Spec.Model.Layers;
-        foreach (var r in runs.Where(r => r.Spec.Policy is not PrefillFirstPolicy).GroupBy(r => r.Spec.Policy.Family).Select(g => g.First()))
-        {
-            var window = Window(r.Run, longPrompt);
+        var shown = runs.Where(r => r.Spec.Policy is not PrefillFirstPolicy).GroupBy(r => r.Spec.Policy.Family).Select(g => g.First())
+            .Select(r => (Report: r, Window: Window(r.Run, longPrompt))).ToArray();
+        // One x-axis for every policy's plot: the longest window, so equal widths mean equal simulated time.
+        double span = shown.Where(s => s.Window.Count > 0).Select(s => (s.Window[^1].StartSeconds + s.Window[^1].DurationSeconds - s.Window[0].StartSeconds) * 1000).DefaultIfEmpty(1).Max();
+        foreach (var (r, window) in shown)
             images.Add(IterationTimelinePlot.Render(window, layers,
-                $"Prefill layer groups per iteration — {r.Spec.Policy.Name}, while request {longPrompt} prefills", folder, $"iteration-timeline-{r.Spec.Policy.Name}"));
-        }
+                $"Prefill layers per iteration, {r.Spec.Policy.Name}: request {longPrompt}", folder, $"iteration-timeline-{r.Spec.Policy.Name}", span, r.Spec.Policy.Family));
         var lp = reference.Run.Requests.First(t => t.RequestId == longPrompt);
         var v = reference.Run.Requests.First(t => t.RequestId == victim);
         string description = $"Rerun of {model} on {trace} at {Fmt.Rate(rate)} req/s with {Requests} requests and timelines kept. " +

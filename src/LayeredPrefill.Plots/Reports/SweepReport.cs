@@ -13,7 +13,8 @@ public static class SweepReport
     public static (string Markdown, string Html) Write(SweepDefinition definition, SweepStore store, string reportsRoot, CancellationToken cancel = default,
         Action<ReportDocument, IReadOnlyList<PointResult>, string>? prelude = null, Func<string, string, IReadOnlyList<ReferenceCurve>?>? references = null)
     {
-        var points = store.Load(definition.Points());
+        var capacities = CapacityFile.Read(store);
+        var points = store.Load(definition.Points().Concat(CapacityFile.ProbePoints(definition, store)).DistinctBy(p => p.Key));
         if (points.Count == 0) throw new UserInputException($"--name: sweep '{definition.Name}' has no finished points under {store.PointsFolder}");
         string folder = Path.Combine(reportsRoot, definition.Name);
         string plots = Path.Combine(folder, "plots");
@@ -21,7 +22,7 @@ public static class SweepReport
         doc.H(1, $"Sweep report: {definition.Name}");
         prelude?.Invoke(doc, points, plots);
         Configuration(doc, definition, points);
-        Settings(doc, definition, points, plots, references);
+        Settings(doc, definition, points, plots, references, capacities);
         Bars(doc, definition, points, plots);
         ChunkSize(doc, definition, plots);
         PerRequest(doc, definition, points, plots, cancel);
@@ -36,6 +37,14 @@ public static class SweepReport
     {
         var rates = points.Select(p => p.RatePerSecond).Distinct().Order().ToArray();
         return rates[rates.Length / 2];
+    }
+
+    // The capacity search's probes sit at rates of their own: the middle of the grid's rates is where every policy was run.
+    private static IEnumerable<PointResult> GridRates(SweepDefinition d, IEnumerable<PointResult> points)
+    {
+        var rates = d.Grids.SelectMany(g => g.Rates).ToHashSet();
+        var onGrid = points.Where(p => rates.Contains(p.RatePerSecond)).ToArray();
+        return onGrid.Length > 0 ? onGrid : points;
     }
 
     private static void Configuration(ReportDocument doc, SweepDefinition d, IReadOnlyList<PointResult> points)
@@ -54,7 +63,7 @@ public static class SweepReport
     }
 
     private static void Settings(ReportDocument doc, SweepDefinition d, IReadOnlyList<PointResult> points, string plots,
-        Func<string, string, IReadOnlyList<ReferenceCurve>?>? references)
+        Func<string, string, IReadOnlyList<ReferenceCurve>?>? references, IReadOnlyList<CapacityResult> capacities)
     {
         foreach (var (model, trace) in SettingsOf(points))
         {
@@ -66,9 +75,21 @@ public static class SweepReport
             doc.H(2, $"{model} on {trace}");
             doc.H(3, "Who wins where");
             doc.Add(new Bullets(SweepSummary.For(here, d.Policies)));
+            var searched = capacities.Where(c => c.Model == model && c.Trace == trace).ToArray();
+            if (searched.Length > 0)
+            {
+                doc.P($"Capacity, searched: the highest rate at which at least {Fmt.N(searched[0].Target * 100, "0")}% of requests meet the SLO, found by bracketing " +
+                    "and bisecting the rate (each probe one run of the first seed; its points are in the table and the plot below).");
+                doc.Add(new Table(["policy", "capacity (req/s)", "first rate that misses (req/s)", "rates probed"],
+                    searched.Select(c => (IReadOnlyList<string>)
+                    [
+                        c.Policy, c.CapacityRps is { } v ? Fmt.Rate(v) : "none", c.FirstMissRps is { } m ? Fmt.Rate(m) : "none tried",
+                        c.Probes.Count.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                    ]).ToArray()));
+            }
             if (here.Select(p => p.RatePerSecond).Distinct().Count() > 1)
                 doc.Add(new Figure(SloAttainmentPlot.Render(SeedSpread.Of(allSeeds), d.Policies, $"SLO attainment vs rate — {model}, {trace}", plots, $"slo-{stem}", references?.Invoke(model, trace))));
-            double mid = MiddleRate(here);
+            double mid = MiddleRate(GridRates(d, here));
             doc.Add(new Figure(ParetoPlot.Render(here.Where(p => p.RatePerSecond == mid).ToArray(),
                 $"TTFT vs p99 ITL at {Fmt.Rate(mid)} req/s — {model}, {trace}", plots, $"pareto-{stem}")));
             doc.Add(Table(here));
@@ -84,13 +105,13 @@ public static class SweepReport
         return inSide && !inMain;
     }
 
-    /// <summary>The per-point table: TTFT mean/p99, ITL p99, E2E mean, SLO %, expert GB/token, J/token.</summary>
+    /// <summary>The per-point table: TTFT mean/p99, ITL p99 and max (the largest gap, which is what a strict-SLO miss is made of), E2E mean, SLO %, expert GB/token, J/token.</summary>
     public static Table Table(IEnumerable<PointResult> points) => new(
-        ["policy", "rate (req/s)", "requests", "TTFT mean (ms)", "TTFT p99 (ms)", "ITL p99 (ms)", "E2E mean (ms)", "SLO (%)", "expert GB/token", "J/token"],
+        ["policy", "rate (req/s)", "requests", "TTFT mean (ms)", "TTFT p99 (ms)", "ITL p99 (ms)", "ITL max (ms)", "E2E mean (ms)", "SLO (%)", "expert GB/token", "J/token"],
         points.OrderBy(p => p.RatePerSecond).Select(p => (IReadOnlyList<string>)
         [
             p.Policy, Fmt.Rate(p.RatePerSecond), p.Requests.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            Fmt.N(p.MeanTtftMs, "0"), Fmt.N(p.P99TtftMs, "0"), Fmt.N(p.P99ItlMs, "0.0"), Fmt.N(p.MeanE2elMs, "0"),
+            Fmt.N(p.MeanTtftMs, "0"), Fmt.N(p.P99TtftMs, "0"), Fmt.N(p.P99ItlMs, "0.0"), Fmt.N(p.MaxItlMs, "0.0"), Fmt.N(p.MeanE2elMs, "0"),
             Fmt.Pct(p.SloAttainment), Fmt.N(p.ExpertBytesPerToken / 1e9, "0.000"), Fmt.N(p.EnergyPerTokenJoules, "0.0000"),
         ]).ToArray());
 
@@ -102,7 +123,7 @@ public static class SweepReport
         doc.P("Per policy, model and trace, at each setting's middle swept rate. Tokens = prompt + generated tokens.");
         BarGroup Group(PointResult[] g, Func<PointResult, double> value)
         {
-            double mid = MiddleRate(g);
+            double mid = MiddleRate(GridRates(d, g));
             return new BarGroup($"{g[0].Model} / {g[0].Trace} @ {Fmt.Rate(mid)}",
                 d.Policies.Select(pol => g.Where(p => p.Policy == pol && p.RatePerSecond == mid).Select(value).DefaultIfEmpty(double.NaN).First()).ToArray());
         }
@@ -149,7 +170,7 @@ public static class SweepReport
     private static void PerRequest(ReportDocument doc, SweepDefinition d, IReadOnlyList<PointResult> points, string plots, CancellationToken cancel)
     {
         var first = points[0];
-        double rate = MiddleRate(points.Where(p => p.Model == first.Model && p.Trace == first.Trace));
+        double rate = MiddleRate(GridRates(d, points.Where(p => p.Model == first.Model && p.Trace == first.Trace)));
         var (images, description) = Showcase.Render(d, first.Model, first.Trace, rate, d.ParsedPolicies(), plots, cancel);
         doc.H(2, "One request through time");
         doc.P(description);

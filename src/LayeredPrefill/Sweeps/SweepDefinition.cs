@@ -30,14 +30,18 @@ public sealed record SweepDefinition(
     double? SloItlMs = null,
     int LayeredBudgetTokens = LayeredPolicy.DefaultBudgetTokens,
     bool RejectedMeetSlo = false,
-    int Seeds = 1)
+    int Seeds = 1,
+    double? CapacityTarget = null)
 {
+    /// <summary>The attainment a policy must reach at a rate for the rate to be within its capacity (REFERENCE: ≥ 90%).</summary>
+    public const double DefaultCapacityTarget = 0.9;
+
     /// <summary>The README's main job: Qwen3-30B-A3B on the arXiv long sample, chunk budgets 256–2048, layered adaptive and prefill-first.</summary>
     public static SweepDefinition Default { get; } = new(
         "default",
         ["chunked-256", "chunked-512", "chunked-1024", "chunked-2048", "layered-adaptive", "prefill-first"],
         [new SweepGrid(["qwen3-30b-a3b"], ["arxiv-long"], [1.5, 2.5, 3.5])],
-        RequestsPerPoint: 200);
+        RequestsPerPoint: 200, CapacityTarget: DefaultCapacityTarget);
 
     /// <summary>Requests one point may serve (the same bound as `run`).</summary>
     public const int MaxRequests = Workloads.WorkloadBuilder.MaxRequests;
@@ -90,6 +94,7 @@ public sealed record SweepDefinition(
         if (LayeredBudgetTokens <= 0) throw new UserInputException($"{where}: layered_budget must be > 0 (got {LayeredBudgetTokens})");
         if (SloTtftMs is { } t && !(double.IsFinite(t) && t > 0)) throw new UserInputException($"{where}: slo_ttft_ms must be > 0 (got {Format(t)})");
         if (SloItlMs is { } i && !(double.IsFinite(i) && i > 0)) throw new UserInputException($"{where}: slo_itl_ms must be > 0 (got {Format(i)})");
+        if (CapacityTarget is { } c && !(c > 0 && c <= 1)) throw new UserInputException($"{where}: capacity_target must be in (0, 1] (got {Format(c)})");
         return this;
     }
 

@@ -12,7 +12,7 @@ namespace LayeredPrefill.Sweeps;
 public static class SweepDefinitionJson
 {
     private static readonly string[] TopFields =
-        ["name", "policies", "models", "traces", "rates", "grids", "requests", "duration_s", "device", "tp", "seed", "slo_ttft_ms", "slo_itl_ms", "layered_budget", "rejected_meet_slo", "seeds"];
+        ["name", "policies", "models", "traces", "rates", "grids", "requests", "duration_s", "device", "tp", "seed", "slo_ttft_ms", "slo_itl_ms", "layered_budget", "rejected_meet_slo", "seeds", "capacity_target"];
     private static readonly string[] GridFields = ["models", "traces", "rates", "requests", "max_model_len"];
 
     /// <summary>Loads and validates the definition in <paramref name="path"/>; any problem is one line naming the file and field.</summary>
@@ -70,7 +70,8 @@ public static class SweepDefinitionJson
                 SloItlMs: Double(root, "slo_itl_ms", source),
                 LayeredBudgetTokens: Int(root, "layered_budget", source) ?? LayeredPolicy.DefaultBudgetTokens,
                 RejectedMeetSlo: Bool(root, "rejected_meet_slo", source) ?? false,
-                Seeds: Int(root, "seeds", source) ?? 1);
+                Seeds: Int(root, "seeds", source) ?? 1,
+                CapacityTarget: Double(root, "capacity_target", source));
             return def.Validate(source);
         }
     }
@@ -108,6 +109,7 @@ public static class SweepDefinitionJson
             w.WriteNumber("layered_budget", d.LayeredBudgetTokens);
             if (d.RejectedMeetSlo) w.WriteBoolean("rejected_meet_slo", true);
             if (d.Seeds != 1) w.WriteNumber("seeds", d.Seeds);
+            if (d.CapacityTarget is { } target) w.WriteNumber("capacity_target", target);
             w.WriteEndObject();
         }
         return Encoding.UTF8.GetString(buffer.ToArray()) + "\n";
