@@ -16,10 +16,12 @@ internal static class CompareCommand
         var timings = new Option<string>("--timings") { Description = "gate: slower timings fail; report: shown only (a machine unlike the baseline's).", DefaultValueFactory = _ => "gate" };
         var metrics = new Option<string>("--metrics") { Description = "gate: a moved Sim.* metric fails; report: shown only (the baseline is another build).", DefaultValueFactory = _ => "gate" };
         var markdown = new Option<string?>("--markdown") { Description = "Also write the table to this file (e.g. $GITHUB_STEP_SUMMARY)." };
+        var csv = new Option<string?>("--csv") { Description = "Also write the table as CSV with plain numbers to this file." };
+        var filter = new Option<string[]>("--filter") { Description = "Only benchmarks whose full name matches one of these globs (* and ?), as ResultsComparer's --filter.", AllowMultipleArgumentsPerToken = true };
 
         var command = new Command("compare", "Compare a benchmark run with the baseline; exit 1 on a regression, 2 on bad input.")
         {
-            baseline, current, threshold, floor, alpha, tolerance, timings, metrics, markdown,
+            baseline, current, threshold, floor, alpha, tolerance, timings, metrics, markdown, csv, filter,
         };
         command.SetAction(p => ComparerHost.Guard(() =>
         {
@@ -31,10 +33,14 @@ internal static class CompareCommand
                 GateTimings: mode == "gate", GateMetrics: metricsMode == "gate").Validate();
             // Checked before the gate runs, so an unwritable summary path is a one-line refusal, not a crash after the verdict.
             if (p.GetValue(markdown) is { Length: > 0 } summary) LayeredPrefill.IO.AtomicFile.EnsureWritable(summary, "--markdown");
-            var report = Gate.Compare(
-                FullJsonReader.ReadAll(p.GetValue(baseline)!, "--baseline"),
-                FullJsonReader.ReadAll(p.GetValue(current)!, "--current"),
-                options);
+            if (p.GetValue(csv) is { Length: > 0 } csvPath) LayeredPrefill.IO.AtomicFile.EnsureWritable(csvPath, "--csv");
+            var globs = p.GetValue(filter) ?? [];
+            var baselineResults = NameFilter.Apply(FullJsonReader.ReadAll(p.GetValue(baseline)!, "--baseline"), globs);
+            var currentResults = NameFilter.Apply(FullJsonReader.ReadAll(p.GetValue(current)!, "--current"), globs);
+            if (globs.Length > 0 && baselineResults.Count == 0 && currentResults.Count == 0)
+                throw new UserInputException($"--filter: no benchmark matches {string.Join(" ", globs)}");
+            var report = Gate.Compare(baselineResults, currentResults, options);
+            if (p.GetValue(csv) is { Length: > 0 } csvFile) LayeredPrefill.IO.AtomicFile.WriteAllText(csvFile, CsvReport.Render(report));
             string table = MarkdownReport.Render(report);
             Console.Write(table);
             // A job summary is appended to by every step: the one place the writer appends rather than replaces.

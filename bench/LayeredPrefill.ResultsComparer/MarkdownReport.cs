@@ -22,11 +22,21 @@ public static class MarkdownReport
             text.AppendLine(CultureInfo.InvariantCulture,
                 $"| {ShortName(row.Benchmark)} | {MetricName(row)} | {Value(row, row.Baseline)} | {Value(row, row.Now)} | {Change(row)} | {row.Verdict.Text()} |");
         text.AppendLine();
+        if (GeometricMean(report) is { } g)
+            text.AppendLine(CultureInfo.InvariantCulture, $"Geometric mean of the median time ratios (now / baseline) over {g.Count} benchmarks: {g.Ratio:0.000} ({(g.Ratio - 1):+0.0%;-0.0%;0.0%}).");
         var failures = report.Failures.ToArray();
         text.AppendLine(failures.Length == 0
             ? $"PASSED: {report.Rows.Count} rows, no regression."
             : $"FAILED: {failures.Length} of {report.Rows.Count} rows regressed ({string.Join(", ", failures.GroupBy(f => f.Verdict).Select(g => $"{g.Count()} {g.Key.Text().Trim('*').ToLowerInvariant()}"))}). If the change is intended, accept it with scripts/bench-ci.sh --update-baseline.");
         return text.ToString();
+    }
+
+    /// <summary>The geometric mean of now / baseline median times over the benchmarks timed in both (dotnet/performance's summary), or null.</summary>
+    public static (double Ratio, int Count)? GeometricMean(GateReport report)
+    {
+        var ratios = report.Rows.Where(r => r.Metric == "time" && r.Baseline > 0 && r.Now > 0 && double.IsFinite(r.Baseline) && double.IsFinite(r.Now))
+            .Select(r => Math.Log(r.Now / r.Baseline)).ToArray();
+        return ratios.Length == 0 ? null : (Math.Exp(ratios.Average()), ratios.Length);
     }
 
     /// <summary>The full name without the suite namespace and with unquoted parameter values.</summary>

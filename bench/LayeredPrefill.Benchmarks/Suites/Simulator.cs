@@ -8,9 +8,11 @@ namespace LayeredPrefill.Benchmarks.Suites;
 /// <summary>
 /// Simulator throughput: how many scheduler + roofline + clock iterations per wall-clock second the
 /// serving loop sustains as the workload grows (ShareGPT, decode-heavy, so iterations dominate).
-/// The "Iter/s" column is the simulated iterations of one run over the measured mean time.
+/// The "Iter/s" column is the simulated iterations of one run over the measured mean time; the memory columns say what a run
+/// allocates (the per-request token times and the iteration log dominate).
 /// </summary>
 [BenchmarkCategory(Categories.Simulator)]
+[MemoryDiagnoser]
 public class Simulator
 {
     [Params(50, 200)]

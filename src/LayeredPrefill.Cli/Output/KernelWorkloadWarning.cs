@@ -13,7 +13,7 @@ internal static class KernelWorkloadWarning
     public const double AssumedFlopsPerSecond = 5e9;
 
     /// <summary>Runs estimated longer than this get the warning.</summary>
-    public const double WarnSeconds = 60;
+    public const double WarnSeconds = 180;
 
     /// <summary>The warning for <paramref name="specs"/>, or null when the run looks short (or runs on a GPU).</summary>
     public static string? For(IReadOnlyList<ExperimentSpec> specs, string backend)
@@ -29,6 +29,6 @@ internal static class KernelWorkloadWarning
         if (seconds < WarnSeconds) return null;
         double meanPrompt = s.Workload.Requests.Average(r => r.PromptTokens);
         return string.Create(CultureInfo.InvariantCulture,
-            $"warning: {s.Workload.Requests.Count} requests of '{s.Workload.Name}' (mean prompt {meanPrompt:F0} tokens) on {m.Name} with {backend} kernels need about {flops * specs.Count / 1e12:F1} TFLOP for {specs.Count} policies: roughly {seconds / 60:F0} min of CPU here; for a quick comparison try --prompt-tokens 200 --output-tokens 12 --requests 6 --rate 20");
+            $"warning: {s.Workload.Requests.Count} requests of '{s.Workload.Name}' (mean prompt {meanPrompt:F0} tokens) on {m.Name} with {backend} kernels need about {flops * specs.Count / 1e12:F1} TFLOP for {specs.Count} policies: roughly {seconds / 60:F0} min of CPU here; for a comparison in seconds try --model tiny-moe --prompt-tokens 200 --output-tokens 12 --requests 6 --rate 20");
     }
 }

@@ -16,14 +16,20 @@ internal sealed class ServeProgress(string policy)
     private readonly bool _terminal = !Console.IsErrorRedirected;
     private TimeSpan _last = TimeSpan.Zero;
     private bool _printed;
+    // The first report's time and progress: the ETA runs from there, so the setup before the first iteration (a kernel
+    // engine drawing its weights) does not pass for a slow rate of work.
+    private (TimeSpan Time, double Fraction)? _first;
 
     public void Report(ServingProgress p)
     {
         var now = _watch.Elapsed;
+        _first ??= (now, p.FractionDone);
         if (now < Quiet || now - _last < (_terminal ? TimeSpan.FromSeconds(1) : TimeSpan.FromSeconds(10))) return;
         _last = now;
         _printed = true;
-        string eta = p.FractionDone > 0.001 ? Duration(now.TotalSeconds * (1 - p.FractionDone) / p.FractionDone) : "?";
+        var (t0, f0) = _first.Value;
+        double rate = p.FractionDone > f0 ? (p.FractionDone - f0) / (now - t0).TotalSeconds : 0;
+        string eta = rate > 0 ? Duration((1 - p.FractionDone) / rate) : "?";
         string line = string.Create(CultureInfo.InvariantCulture,
             $"{policy}: {p.Iterations} iterations, {p.SimulatedSeconds:F1} simulated s, {p.FinishedRequests}/{p.TotalRequests} requests finished, {p.FractionDone * 100:F0}% of the tokens, {Duration(now.TotalSeconds)} elapsed, ETA {eta}");
         if (_terminal) Console.Error.Write("\r" + line.PadRight(Math.Max(line.Length, 20)));

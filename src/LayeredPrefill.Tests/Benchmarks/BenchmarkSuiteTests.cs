@@ -104,13 +104,23 @@ public class BenchmarkSuiteTests
     [Fact]
     public void A_serving_case_reports_every_domain_column()
     {
-        var serving = new ServingSuite { Model = "gpt-oss-20b", Trace = "arxiv", Policy = "layered" };
+        var serving = new ServingSuite { Model = "gpt-oss-20b", Trace = "arxiv" };
         serving.Setup();
-        var metrics = DomainMetrics.FromServing(serving.Run().Metrics);
+        var metrics = DomainMetrics.FromServing(serving.Layered().Metrics);
         foreach (var id in new[] { "Sim.TtftMeanMs", "Sim.TtftP99Ms", "Sim.ItlP99Ms", "Sim.E2eMeanMs", "Sim.SloAttainmentPercent", "Sim.ExpertGbPerToken", "Sim.JoulesPerToken", "Sim.MbPerIteration" })
             Assert.True(metrics.TryGetValue(id, out double v) && double.IsFinite(v) && v > 0, id);
         Assert.All(metrics.Keys, id => Assert.True(DomainMetrics.ById.ContainsKey(id), id));
         // Same spec, same numbers: the gate's exact comparison of simulated metrics relies on it.
-        Assert.Equal(metrics, DomainMetrics.FromServing(serving.Run().Metrics));
+        Assert.Equal(metrics, DomainMetrics.FromServing(serving.Layered().Metrics));
+    }
+
+    [Fact]
+    public void Serving_puts_chunked_as_the_baseline_of_each_model_and_trace_so_a_ratio_column_shows_layereds_effect()
+    {
+        var cases = BenchmarkConverter.TypeToBenchmarks(typeof(ServingSuite), RecommendedConfig.Create()).BenchmarksCases;
+        var baselines = cases.Where(c => c.Descriptor.Baseline).ToArray();
+        Assert.All(baselines, c => Assert.Equal(nameof(ServingSuite.Chunked), c.Descriptor.WorkloadMethod.Name));
+        Assert.Equal(cases.Length / 3, baselines.Length);
+        Assert.Contains(typeof(Simulator).GetCustomAttributes(true), a => a is BenchmarkDotNet.Attributes.MemoryDiagnoserAttribute);
     }
 }
