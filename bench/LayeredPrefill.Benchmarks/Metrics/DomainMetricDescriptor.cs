@@ -16,7 +16,7 @@ public sealed record DomainMetricDescriptor(
     bool TheGreaterTheBetter,
     int PriorityInCategory) : IMetricDescriptor
 {
-    /// <summary>Units live in the display name, so BenchmarkDotNet prints the number as it is.</summary>
+    /// <summary>Units live in the display name, so BenchmarkDotNet prints the number as it is (F formats: no thousands separators, so the CSV cells stay plain numbers).</summary>
     public UnitType UnitType => UnitType.Dimensionless;
 
     /// <summary>No unit suffix: the display name carries it.</summary>

@@ -123,4 +123,11 @@ public class BenchmarkSuiteTests
         Assert.Equal(cases.Length / 3, baselines.Length);
         Assert.Contains(typeof(Simulator).GetCustomAttributes(true), a => a is BenchmarkDotNet.Attributes.MemoryDiagnoserAttribute);
     }
+
+    [Fact]
+    public void Csv_cells_are_plain_numbers_for_pandas()
+    {
+        Assert.Contains(RecommendedConfig.Create().GetExporters(), e => ReferenceEquals(e, RecommendedConfig.PlainCsv));
+        Assert.All(DomainMetrics.ById.Values, d => Assert.StartsWith("F", d.NumberFormat)); // N formats group thousands ("10,732")
+    }
 }
