@@ -34,11 +34,12 @@ internal static class ServeVerb
             notes.ForEach(Console.Error.WriteLine);
             var reports = Serve(specs, executor, cancel, parse.GetValue(options.IterationLog));
             var date = RunContext.Now();
+            bool sloGiven = parse.GetResult(options.SloTtftMs) is { Implicit: false } || parse.GetResult(options.SloItlMs) is { Implicit: false };
             string? label = parse.GetValue(options.Label);
             string Label(RunReport r) => label is null ? r.Spec.Policy.Name : allowMany ? $"{label}-{r.Spec.Policy.Name}" : label;
             var jsonOptions = new ResultJson.Options(parse.GetValue(options.Timelines), parse.GetValue(options.IterationLog), parse.GetValue(options.RecordTokens),
                 parse.GetValue(options.SaveDetailed));
-            var files = reports.Select(r => ResultJson.Write(r, executor.Context(r.Spec, Label(r), goodput, date), jsonOptions)).ToArray();
+            var files = reports.Select(r => ResultJson.Write(r, executor.Context(r.Spec, Label(r), goodput, date, sloGiven), jsonOptions)).ToArray();
             bool? tokensAgree = null;
             if (parse.GetValue(options.RecordTokens))
             {
@@ -46,7 +47,7 @@ internal static class ServeVerb
                 tokensAgree = agree;
                 Console.Error.WriteLine(line);
             }
-            Print(reports, executor, kind, reports.Select(r => ResultJson.Write(r, executor.Context(r.Spec, Label(r), goodput, date), new ResultJson.Options())).ToArray());
+            Print(reports, executor, kind, sloGiven, reports.Select(r => ResultJson.Write(r, executor.Context(r.Spec, Label(r), goodput, date, sloGiven), new ResultJson.Options())).ToArray());
             if (output is not null) WriteResults(output, name, allowMany, reports, files, Label, tokensAgree);
             if (requestsCsv is not null)
                 for (int i = 0; i < reports.Count; i++)
@@ -113,13 +114,14 @@ internal static class ServeVerb
             $"warning: {report.Spec.Policy.Name}: {rejected.Length:N0} of {report.Run.Requests.Count:N0} requests were rejected at arrival: each needs KV cache for its prompt + output ({sizes}) but the cache holds {report.KvCapacityTokens:N0} tokens; {fix}");
     }
 
-    private static void Print(IReadOnlyList<RunReport> reports, ExecutorChoice executor, OutputKind kind, IReadOnlyList<string> summaries)
+    private static void Print(IReadOnlyList<RunReport> reports, ExecutorChoice executor, OutputKind kind, bool sloGiven, IReadOnlyList<string> summaries)
     {
         var s = reports[0].Spec;
         var r0 = reports[0];
         string energy = double.IsFinite(r0.Metrics.EnergyJoules) ? "" : "; energy not measured (CPU kernels have no energy counter)";
+        string slo = executor.SloSource(sloGiven).Contains("says nothing", StringComparison.Ordinal) ? " (the paper's GPU bounds: a CPU run cannot meet them)" : "";
         string header = string.Create(CultureInfo.InvariantCulture,
-            $"{s.Model.Name} on {executor.Describe(s)}, {s.Workload.Name}: {s.Workload.Requests.Count} requests, SLO TTFT ≤ {s.Slo.TtftSeconds * 1000:F0} ms and ITL ≤ {s.Slo.ItlSeconds * 1000:F0} ms, KV {r0.KvCapacityTokens:N0} tokens{energy}");
+            $"{s.Model.Name} on {executor.Describe(s)}, {s.Workload.Name}: {s.Workload.Requests.Count} requests, SLO TTFT ≤ {s.Slo.TtftSeconds * 1000:F0} ms and ITL ≤ {s.Slo.ItlSeconds * 1000:F0} ms{slo}, KV {r0.KvCapacityTokens:N0} tokens{energy}");
         switch (kind)
         {
             case OutputKind.Csv:

@@ -16,9 +16,17 @@ internal sealed record ExecutorChoice(Func<ExperimentSpec, IExecutor> Factory, b
     string BackendName = "roofline", string? BackendDevice = null)
 {
     /// <summary>How a result file describes this executor for <paramref name="spec"/>: what ran, on what, and where the energy comes from.</summary>
-    public RunContext Context(ExperimentSpec spec, string? label, GoodputObjectives? goodput, DateTimeOffset date) => IsKernels
-        ? new RunContext(label, "kernels", BackendName, BackendDevice ?? BackendName, ResultFileReader.EnergySource("kernels", BackendName), goodput, date)
-        : RunContext.Roofline(spec, date, goodput, label);
+    public RunContext Context(ExperimentSpec spec, string? label, GoodputObjectives? goodput, DateTimeOffset date, bool sloGiven) => IsKernels
+        ? new RunContext(label, "kernels", BackendName, BackendDevice ?? BackendName, ResultFileReader.EnergySource("kernels", BackendName), goodput, date,
+            SloSource(sloGiven))
+        : RunContext.Roofline(spec, date, goodput, label) with { SloSource = SloSource(sloGiven) };
+
+    /// <summary>Where the SLO's bounds come from; for CPU kernels held to the paper's GPU bounds, why the attainment says nothing.</summary>
+    public string SloSource(bool given) =>
+        given ? "given (--slo-ttft-ms, --slo-itl-ms)"
+        : IsKernels && BackendName != Kernels.BackendRegistry.Cuda
+            ? "the paper's GPU bounds, which real kernels on a CPU cannot meet: attainment says nothing here (give --slo-ttft-ms and --slo-itl-ms)"
+            : RunContext.PaperSlo;
 
     /// <summary>The header line's "on what": the device profile × TP for the roofline, the backend and its device for kernels.</summary>
     public string Describe(ExperimentSpec spec) => IsKernels

@@ -124,6 +124,7 @@ public static class ResultJson
         NullableNumber(w, "goodput_e2el_ms", h.Goodput?.E2elMs);
         w.WriteNumber("slo_ttft_ms", h.SloTtftMs);
         w.WriteNumber("slo_itl_ms", h.SloItlMs);
+        w.WriteString("slo_source", h.SloSource);
     }
 
     /// <summary>The project's metrics: requests and the strict SLO, the largest gap, traffic by kind, energy and where it comes from, iterations.</summary>

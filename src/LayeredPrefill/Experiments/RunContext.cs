@@ -12,9 +12,13 @@ namespace LayeredPrefill.Experiments;
 /// <param name="ExecutorDevice">What the iterations were priced for or ran on: the device profile (h100-sxm × TP 2) or the backend's device (NVIDIA H200).</param>
 /// <param name="EnergySource">Where energy_j comes from, or why it is empty.</param>
 /// <param name="Date">When the run was made, written in vLLM's yyyyMMdd-HHmmss (null writes null).</param>
+/// <param name="SloSource">Where the strict SLO's bounds come from, and when its attainment says nothing (real kernels on a CPU held to GPU bounds).</param>
 public sealed record RunContext(string? Label, string Executor, string ExecutorBackend, string ExecutorDevice, string EnergySource,
-    GoodputObjectives? Goodput, DateTimeOffset? Date)
+    GoodputObjectives? Goodput, DateTimeOffset? Date, string SloSource = RunContext.PaperSlo)
 {
+    /// <summary>The SLO source of a run that took the paper's bounds.</summary>
+    public const string PaperSlo = "the paper's (TTFT 10 s arXiv / 5 s ShareGPT; every gap 125 ms Qwen3 / 100 ms GPT-OSS)";
+
     /// <summary>Energy source of the roofline model.</summary>
     public const string RooflineEnergy = "roofline model: the device profile's pJ per byte moved and per FLOP, and its idle watts between iterations";
 

@@ -17,7 +17,7 @@ public sealed record RunHeader(
     string Policy, string PolicyFamily, int? ChunkBudgetTokens, int? LayerGroups, int? LayeredBudgetTokens,
     string Executor, string ExecutorBackend, string ExecutorDevice, string Device, int TensorParallel, string Workload,
     int? MaxNumSeqs, double? GpuMemoryUtilization, int? KvBlockTokens, long? KvCapacityTokens, int? MaxModelLengthTokens, string Routing,
-    double SloTtftMs, double SloItlMs, GoodputObjectives? Goodput, string EnergySource)
+    double SloTtftMs, double SloItlMs, GoodputObjectives? Goodput, string EnergySource, string SloSource = RunContext.PaperSlo)
 {
     /// <summary>vLLM's date format.</summary>
     public const string DateFormat = "yyyyMMdd-HHmmss";
@@ -43,6 +43,6 @@ public sealed record RunHeader(
             context.Executor, context.ExecutorBackend, context.ExecutorDevice, s.Device.Name, s.TensorParallel, s.Workload.Name,
             s.MaxSequences, s.GpuMemoryUtilization, s.KvBlockTokens, report.KvCapacityTokens,
             s.MaxModelLengthTokens == int.MaxValue ? s.Model.MaxModelLengthTokens : s.MaxModelLengthTokens, s.Routing.Name,
-            s.Slo.TtftSeconds * 1000, s.Slo.ItlSeconds * 1000, context.Goodput, context.EnergySource);
+            s.Slo.TtftSeconds * 1000, s.Slo.ItlSeconds * 1000, context.Goodput, context.EnergySource, context.SloSource);
     }
 }
