@@ -17,8 +17,6 @@ public sealed record StoredRun(RunHeader Header, RunResult Run, ServingMetrics M
 /// </summary>
 public static class ResultFileReader
 {
-    /// <summary>Files larger than this are refused before reading (a million requests with their token times fit well inside).</summary>
-    public const long MaxBytes = 2L << 30;
 
     /// <summary>Executor facts the file does not hold (format 1 recorded the roofline device even for kernel runs).</summary>
     /// <param name="ExecutorDevice">What the kernels ran on (e.g. "NVIDIA H200"); null leaves it "not recorded".</param>
@@ -28,16 +26,8 @@ public static class ResultFileReader
     public static IReadOnlyList<StoredRun> ReadFile(string path, Overrides? overrides = null)
     {
         if (Directory.Exists(path)) throw new UserInputException($"{path}: is a directory, not a result file");
-        string text;
-        try
-        {
-            if (new FileInfo(path).Length > MaxBytes) throw new UserInputException($"{path}: larger than {MaxBytes >> 30} GiB; not a result file");
-            text = File.ReadAllText(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new UserInputException($"{path}: cannot read the result file ({e.Message})");
-        }
+        // The bounded reader, as every input: size, NUL bytes and encoding are refused in one line.
+        string text = LayeredPrefill.IO.BoundedFile.ReadAllText(path, LayeredPrefill.IO.ReadLimits.ResultFile("the result file"));
         return Parse(text, path, overrides ?? new Overrides(), Path.GetDirectoryName(Path.GetFullPath(path)) ?? ".");
     }
 

@@ -50,7 +50,7 @@ public static class CapacityFile
         if (!File.Exists(path)) return [];
         try
         {
-            using var doc = JsonDocument.Parse(File.ReadAllText(path));
+            using var doc = JsonDocument.Parse(BoundedFile.ReadAllText(path, ReadLimits.SweepDefinition));
             return doc.RootElement.EnumerateArray().Select(r => new CapacityResult(
                 r.GetProperty("model").GetString()!, r.GetProperty("trace").GetString()!, r.GetProperty("policy").GetString()!,
                 r.GetProperty("target").GetDouble(),

@@ -98,7 +98,7 @@ public sealed class SweepStore(string root, string name)
     public void WriteSummary(IEnumerable<SweepPoint> points)
     {
         var done = points.Where(IsDone).ToArray();
-        var texts = done.Select(p => File.ReadAllText(PathOf(p))).ToArray();
+        var texts = done.Select(p => BoundedFile.ReadAllText(PathOf(p), ReadLimits.SweepPoint)).ToArray();
         AtomicFile.WriteAllText(SummaryPath, FlatCsv.FromJson(texts));
         var entries = done.Select(p => new IndexEntry(p.Key, p.Policy.Name, Path.GetRelativePath(Folder, PathOf(p)).Replace('\\', '/'))).ToArray();
         AtomicFile.WriteAllText(IndexPath, ResultFiles.Index("sweep", entries));
