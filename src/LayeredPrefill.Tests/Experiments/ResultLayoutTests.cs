@@ -76,7 +76,11 @@ public sealed class ResultLayoutTests : IDisposable
         using var schema = JsonDocument.Parse(File.ReadAllText(Path.Combine(Fixture.RepositoryRoot(), "results", "schema", "result.schema.json")));
         using var indexSchema = JsonDocument.Parse(File.ReadAllText(Path.Combine(Fixture.RepositoryRoot(), "results", "schema", "index.schema.json")));
         Assert.Equal(ResultSchema.Result, File.ReadAllText(Path.Combine(Fixture.RepositoryRoot(), "results", "schema", "result.schema.json")));
-        foreach (string file in Directory.GetFiles(_dir, "*.json"))
+        // Every file this command wrote, and every committed reference result and sweep point (their identity fields too).
+        string results = Path.Combine(Fixture.RepositoryRoot(), "results");
+        var committed = Directory.GetFiles(results, "*.json").Concat(Directory.GetFiles(Path.Combine(results, "sweeps", "default"), "*.json", SearchOption.AllDirectories))
+            .Where(f => !Path.GetFileName(f).StartsWith("definition", StringComparison.Ordinal) && Path.GetFileName(f) != "capacity.json");
+        foreach (string file in Directory.GetFiles(_dir, "*.json").Concat(committed))
         {
             using var doc = JsonDocument.Parse(File.ReadAllText(file));
             bool isIndex = doc.RootElement.TryGetProperty("kind", out _);
