@@ -32,14 +32,34 @@ internal static class ServeVerb
             var (specs, executor) = ExperimentSetup.Resolve(options, parse, policySpecs, notes.Add);
             if (executor.IsKernels && KernelWorkloadWarning.For(specs, executor.BackendName) is { } warning) notes.Add(warning);
             notes.ForEach(Console.Error.WriteLine);
-            var reports = Serve(specs, executor, cancel, parse.GetValue(options.IterationLog));
-            var date = RunContext.Now();
             bool sloGiven = parse.GetResult(options.SloTtftMs) is { Implicit: false } || parse.GetResult(options.SloItlMs) is { Implicit: false };
             string? label = parse.GetValue(options.Label);
             string Label(RunReport r) => label is null ? r.Spec.Policy.Name : allowMany ? $"{label}-{r.Spec.Policy.Name}" : label;
             var jsonOptions = new ResultJson.Options(parse.GetValue(options.Timelines), parse.GetValue(options.IterationLog), parse.GetValue(options.RecordTokens),
                 parse.GetValue(options.SaveDetailed));
-            var files = reports.Select(r => ResultJson.Write(r, executor.Context(r.Spec, Label(r), goodput, date, sloGiven), jsonOptions)).ToArray();
+            var contexts = new List<RunContext>(); // in the order the policies finish, which is the reports' order
+            var entries = new List<IndexEntry>();
+            // Each policy's files are written the moment it finishes, so a run cut short later (a time limit, Ctrl-C, a
+            // failure in the next policy) keeps every policy that finished; the index follows once all have.
+            void Keep(RunReport r)
+            {
+                var context = executor.Context(r.Spec, Label(r), goodput, RunContext.Now(), sloGiven);
+                contexts.Add(context);
+                if (output is not null)
+                {
+                    string path = allowMany ? ResultFiles.RunPath(output, Label(r)) : output;
+                    AtomicFile.WriteAllText(path, ResultJson.Write(r, context, jsonOptions));
+                    entries.Add(new IndexEntry(Label(r), r.Spec.Policy.Name, Path.GetFileName(path)));
+                    Console.Error.WriteLine($"wrote {path}");
+                }
+                if (requestsCsv is not null)
+                {
+                    string path = allowMany ? ResultFiles.RunPath(requestsCsv, Label(r)) : requestsCsv;
+                    AtomicFile.WriteAllText(path, RequestMetricsCsv.Write(r.Run));
+                    Console.Error.WriteLine($"wrote {path}");
+                }
+            }
+            var reports = Serve(specs, executor, cancel, parse.GetValue(options.IterationLog), Keep);
             bool? tokensAgree = null;
             if (parse.GetValue(options.RecordTokens))
             {
@@ -47,43 +67,20 @@ internal static class ServeVerb
                 tokensAgree = agree;
                 Console.Error.WriteLine(line);
             }
-            Print(reports, executor, kind, sloGiven, reports.Select(r => ResultJson.Write(r, executor.Context(r.Spec, Label(r), goodput, date, sloGiven), new ResultJson.Options())).ToArray());
-            if (output is not null) WriteResults(output, name, allowMany, reports, files, Label, tokensAgree);
-            if (requestsCsv is not null)
-                for (int i = 0; i < reports.Count; i++)
-                {
-                    string path = allowMany ? ResultFiles.RunPath(requestsCsv, Label(reports[i])) : requestsCsv;
-                    AtomicFile.WriteAllText(path, RequestMetricsCsv.Write(reports[i].Run));
-                    Console.Error.WriteLine($"wrote {path}");
-                }
+            Print(reports, executor, kind, sloGiven, reports.Select((r, i) => ResultJson.Write(r, contexts[i], new ResultJson.Options())).ToArray());
+            if (output is not null && allowMany)
+            {
+                AtomicFile.WriteAllText(output, ResultFiles.Index(name, entries, tokensAgree));
+                Console.Error.WriteLine($"wrote {output} (the index of the {reports.Count} files above)");
+            }
             return 0;
         }));
         return cmd;
     }
 
-    /// <summary>`run`: the one file; `compare`: a file per policy beside the index at <paramref name="output"/>.</summary>
-    private static void WriteResults(string output, string command, bool many, IReadOnlyList<RunReport> reports, string[] files, Func<RunReport, string> label, bool? tokensAgree)
-    {
-        if (!many)
-        {
-            AtomicFile.WriteAllText(output, files[0]);
-            Console.Error.WriteLine($"wrote {output}");
-            return;
-        }
-        var entries = new List<IndexEntry>();
-        for (int i = 0; i < reports.Count; i++)
-        {
-            string path = ResultFiles.RunPath(output, label(reports[i]));
-            AtomicFile.WriteAllText(path, files[i]);
-            entries.Add(new IndexEntry(label(reports[i]), reports[i].Spec.Policy.Name, Path.GetFileName(path)));
-            Console.Error.WriteLine($"wrote {path}");
-        }
-        AtomicFile.WriteAllText(output, ResultFiles.Index(command, entries, tokensAgree));
-        Console.Error.WriteLine($"wrote {output} (the index of the {reports.Count} files above)");
-    }
-
-    /// <summary>Runs each spec in turn; an interruption discards the unfinished run and writes nothing.</summary>
-    public static IReadOnlyList<RunReport> Serve(IReadOnlyList<ExperimentSpec> specs, ExecutorChoice executor, CancellationToken cancel, bool keepIterationLog = false)
+    /// <summary>Runs each spec in turn and hands each finished report to <paramref name="finished"/>; an interruption discards the unfinished run.</summary>
+    public static IReadOnlyList<RunReport> Serve(IReadOnlyList<ExperimentSpec> specs, ExecutorChoice executor, CancellationToken cancel, bool keepIterationLog,
+        Action<RunReport> finished)
     {
         var reports = new List<RunReport>();
         foreach (var spec in specs)
@@ -96,6 +93,7 @@ internal static class ServeVerb
             Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{spec.Policy.Name}: {report.Metrics.Iterations} iterations, {report.Metrics.Completed}/{report.Metrics.Requests} requests in {report.Metrics.DurationSeconds:F1} simulated s ({report.WallSeconds:F2} s wall)"));
             if (RejectionWarning(report, executor.IsKernels) is { } warning) Console.Error.WriteLine(warning);
+            finished(report);
             // A kernel engine holds its weights until collected: let the next policy's engine reuse the memory.
             if (executor.IsKernels) { GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true); GC.WaitForPendingFinalizers(); }
         }

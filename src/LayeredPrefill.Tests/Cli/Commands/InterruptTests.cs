@@ -40,6 +40,40 @@ public class InterruptTests
     }
 
     [Fact]
+    public void Sigint_during_a_later_policy_of_compare_keeps_the_policies_that_finished()
+    {
+        if (OperatingSystem.IsWindows()) return;
+        string dir = Directory.CreateTempSubdirectory("lp-interrupt-compare-").FullName;
+        try
+        {
+            // chunked-8192 serves these 30,000 prompts in about a second; chunked-16 needs over a hundred times as many
+            // iterations, so it is still serving when the first policy's "wrote" line arrives.
+            string trace = Path.Combine(dir, "trace.csv");
+            File.WriteAllText(trace, "num_prefill_tokens,num_decode_tokens\n" + string.Concat(Enumerable.Repeat("2000,10\n", 200)));
+            string output = Path.Combine(dir, "cmp.json");
+            const string previousIndex = "{\"previous\": \"index\"}\n";
+            File.WriteAllText(output, previousIndex);
+            string first = Path.Combine(dir, "cmp.chunked-8192.json");
+
+            using var cli = new CliProcess(["compare", "--trace-file", trace, "--requests", "30000", "--rate", "50", "--output", output,
+                "--policies", "chunked-8192,chunked-16"], line => line == $"wrote {first}");
+            InterruptOnceUnderWay(cli, "the first policy never wrote its file: ", "the second policy finished before it could be interrupted: make it slower");
+
+            using (var doc = JsonDocument.Parse(File.ReadAllText(first)))
+            {
+                Assert.Equal("chunked-8192", doc.RootElement.GetProperty("policy").GetString());
+                Assert.Equal(30000, doc.RootElement.GetProperty("completed").GetInt32());
+            }
+            Assert.Equal(previousIndex, File.ReadAllText(output)); // the index names every policy, so it waits for all of them
+            Assert.Equal(["cmp.chunked-8192.json", "cmp.json", "trace.csv"], Directory.GetFiles(dir).Select(Path.GetFileName).Order());
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
     public void Sigint_during_a_sweep_keeps_finished_points_whole_and_a_rerun_resumes_from_them()
     {
         if (OperatingSystem.IsWindows()) return;

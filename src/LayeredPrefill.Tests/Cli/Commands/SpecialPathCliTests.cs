@@ -50,7 +50,10 @@ public sealed class SpecialPathCliTests : IDisposable
         var stdout = cli.StdOut;
         int start = Array.FindIndex(stdout, l => l == "{");
         Assert.True(start >= 0, "no JSON on stdout:\n" + cli.Transcript);
-        using var doc = JsonDocument.Parse(string.Join("\n", stdout[start..]));
+        // The result is written as the policy finishes, before the summary table: the document ends at its top-level '}'.
+        int end = Array.FindIndex(stdout, start, l => l == "}");
+        Assert.True(end > start, "the JSON on stdout never closes:\n" + cli.Transcript);
+        using var doc = JsonDocument.Parse(string.Join("\n", stdout[start..(end + 1)]));
         Assert.Equal("layered-prefill", doc.RootElement.GetProperty("tool").GetString());
         Assert.Equal(FileKind.SymbolicLink, FileStat.Of("/dev/stdout", followLinks: false).Kind);
     }
