@@ -38,7 +38,7 @@ for s in "$@"; do
     selftest) $A selftest --backend ilgpu-cuda 2>&1 | tee "$out/selftest.log" ;;
     decode) $A decode-bench --decodes 1,32,128 --context-tokens 2048 --repeats 20 --output "$out/decode.json" 2>&1 | tee "$out/decode.log" ;;
     moe)
-      $A gpu-moe-bench --kernel 7 --cublas true --tokens 1,8,32,128,512,2048,8192 --check-tokens 1,7,300,2048,4100 --out "$out/moe.json" 2>&1 | tee "$out/moe.log"
+      $A gpu-moe-bench --cublas --tokens 1,8,32,128,512,2048,8192 --check-tokens 1,7,300,2048,4100 --output "$out/moe.json" 2>&1 | tee "$out/moe.log"
       python3 "$peers" --tokens 1,8,32,128,512,2048,8192 2>&1 | tee "$out/peers.log" ;;
     serve) $A compare --executor kernels --backend ilgpu-cuda --model qwen3-30b-a3b --trace arxiv-long --requests "${SERVE_REQUESTS:-110}" \
              --rate "${SERVE_RATE:-1.0}" --kv-blocks "${SERVE_KV_BLOCKS:-40000}" --policies chunked,layered --timelines --iteration-log \

@@ -15,7 +15,6 @@ internal static class CliHost
 
     public static async Task<int> InvokeAsync(RootCommand root, string[] args)
     {
-        OptionRules.Apply(root);
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {
