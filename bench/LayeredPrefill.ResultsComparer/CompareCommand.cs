@@ -8,7 +8,8 @@ internal static class CompareCommand
     public static Command Create()
     {
         var baseline = new Option<string>("--baseline") { Description = "Folder (or file) of baseline Full JSON reports.", DefaultValueFactory = _ => "results/baseline" };
-        var current = new Option<string>("--current") { Description = "Folder (or file) of this run's Full JSON reports (BenchmarkDotNet's results folder).", Required = true };
+        var current = new Option<string[]>("--current") { Description = "Folder (or file) of this run's Full JSON reports (BenchmarkDotNet's results folder); several are runs of one build, pooled.", Required = true, AllowMultipleArgumentsPerToken = true };
+        var reference = new Option<string[]>("--timing-reference") { Description = "Runs of the baseline's build made in the same job (pooled): timings are judged against these, not the baseline's own.", AllowMultipleArgumentsPerToken = true };
         var threshold = new Option<double>("--threshold-percent") { Description = "Timing regression threshold for the equivalence test.", DefaultValueFactory = _ => new GateOptions().TimingThresholdPercent };
         var floor = new Option<double>("--noise-floor-us") { Description = "Median time differences below this never fail.", DefaultValueFactory = _ => new GateOptions().NoiseFloorMicroseconds };
         var alpha = new Option<double>("--alpha") { Description = "Significance level of the Mann–Whitney tests.", DefaultValueFactory = _ => new GateOptions().SignificanceLevel };
@@ -21,7 +22,7 @@ internal static class CompareCommand
 
         var command = new Command("compare", "Compare a benchmark run with the baseline; exit 1 on a regression, 2 on bad input.")
         {
-            baseline, current, threshold, floor, alpha, tolerance, timings, metrics, markdown, csv, filter,
+            baseline, current, reference, threshold, floor, alpha, tolerance, timings, metrics, markdown, csv, filter,
         };
         command.SetAction(p => ComparerHost.Guard(() =>
         {
@@ -36,10 +37,12 @@ internal static class CompareCommand
             if (p.GetValue(csv) is { Length: > 0 } csvPath) LayeredPrefill.IO.AtomicFile.EnsureWritable(csvPath, "--csv");
             var globs = p.GetValue(filter) ?? [];
             var baselineResults = NameFilter.Apply(FullJsonReader.ReadAll(p.GetValue(baseline)!, "--baseline"), globs);
-            var currentResults = NameFilter.Apply(FullJsonReader.ReadAll(p.GetValue(current)!, "--current"), globs);
+            var currentResults = NameFilter.Apply(PooledRuns.Read(p.GetValue(current) ?? [], "--current"), globs);
+            var referenceResults = p.GetValue(reference) is { Length: > 0 } referenceRuns
+                ? NameFilter.Apply(PooledRuns.Read(referenceRuns, "--timing-reference"), globs) : null;
             if (globs.Length > 0 && baselineResults.Count == 0 && currentResults.Count == 0)
                 throw new UserInputException($"--filter: no benchmark matches {string.Join(" ", globs)}");
-            var report = Gate.Compare(baselineResults, currentResults, options);
+            var report = Gate.Compare(baselineResults, currentResults, options, referenceResults);
             if (p.GetValue(csv) is { Length: > 0 } csvFile) LayeredPrefill.IO.AtomicFile.WriteAllText(csvFile, CsvReport.Render(report));
             string table = MarkdownReport.Render(report);
             Console.Write(table);

@@ -14,7 +14,7 @@ public static class MarkdownReport
         var o = report.Options;
         var text = new StringBuilder();
         text.AppendLine(CultureInfo.InvariantCulture,
-            $"Timings: Mann–Whitney equivalence test, threshold {o.TimingThresholdPercent:0.##}%, alpha {o.SignificanceLevel:0.####}, noise floor {o.NoiseFloorMicroseconds:0.##} µs{(o.GateTimings ? "" : " (reported, not gated)")}; simulated metrics: relative tolerance {o.MetricRelativeTolerance:G3}{(o.GateMetrics ? "" : " (reported, not gated)")}.");
+            $"Timings: Mann–Whitney equivalence test, threshold {o.TimingThresholdPercent:0.##}%, alpha {o.SignificanceLevel:0.####}, noise floor {o.NoiseFloorMicroseconds:0.##} µs, against {(report.TimingsFromReference ? "the baseline's build run in this job" : "the baseline's own samples")}{(o.GateTimings ? "" : " (reported, not gated)")}; simulated metrics: relative tolerance {o.MetricRelativeTolerance:G3}{(o.GateMetrics ? "" : " (reported, not gated)")}.");
         text.AppendLine();
         text.AppendLine("| benchmark | metric | baseline | now | change | verdict |");
         text.AppendLine("|---|---|---:|---:|---:|---|");

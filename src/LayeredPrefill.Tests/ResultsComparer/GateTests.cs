@@ -14,7 +14,7 @@ public class GateTests
     private static double Gaussian(Random random) =>
         Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
 
-    private static List<BenchmarkResult> Run(int seed, double timeFactor = 1, double noise = 0.15, Func<string, double, double>? metric = null)
+    internal static List<BenchmarkResult> Run(int seed, double timeFactor = 1, double noise = 0.15, Func<string, double, double>? metric = null)
     {
         var random = new Random(seed);
         var metricsRandom = new Random(1234); // simulated metrics are the same in every run
