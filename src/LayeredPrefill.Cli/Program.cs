@@ -1,3 +1,4 @@
 using LayeredPrefill.Cli;
+using LayeredPrefill.Cli.Commands;
 
 return await CliHost.InvokeAsync(CliRoot.Create(), args);

@@ -26,7 +26,6 @@ public class GpuPrefill
     private const int ChunkBudget = 512;
     private const int MaxDecodes = 128;
     private const int DecodeContextTokens = 2048;
-    private static readonly int[] Ladder = [1, 2, 4, 8, 16];
 
     /// <summary>In process, one invocation per iteration: an operation is tens to hundreds of milliseconds.</summary>
     public sealed class GpuConfig : ManualConfig
@@ -65,9 +64,8 @@ public class GpuPrefill
             s_decodes = IterationScenarios.PrepareDecodes(s_executor, MaxDecodes, DecodeContextTokens, 8192);
         }
         var decodes = s_decodes[..Decodes];
-        int groups = LayerGroups.Adaptive(Ladder, PromptTokens, model.Layers);
         _chunked = IterationScenarios.Chunked(model.Layers, PromptTokens, ChunkBudget, decodes);
-        _layered = IterationScenarios.Layered(model.Layers, PromptTokens, groups, decodes);
+        _layered = IterationScenarios.LayeredAdaptive(model, PromptTokens, decodes);
     }
 
     [Benchmark(Baseline = true)]

@@ -33,14 +33,14 @@ internal static class CalibrationCheckCommand
             {
                 double me = g.Sum(r => r.MeasuredMillis), pr = g.Sum(r => r.PredictedMillis);
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"{g.Key,-40} {g.Count(),5} {me,12:F2} {pr,12:F2} {100 * (pr - me) / me,7:F1}% {g.Average(r => Math.Abs(r.ErrorPercent)),6:F1}%"));
+                    $"{g.Key,-40} {g.Count(),5} {me,12:F2} {pr,12:F2} {100 * (pr - me) / me,7:F1}% {IterationPrediction.Mape(g),6:F1}%"));
             }
             foreach (bool held in new[] { false, true })
             {
                 var part = rows.Where(r => r.HeldOut == held).ToList();
                 if (part.Count > 0)
                     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                        $"{(held ? "held-out" : "fitted")} iterations: {part.Count}, MAPE {part.Average(r => Math.Abs(r.ErrorPercent)):F1}%"));
+                        $"{(held ? "held-out" : "fitted")} iterations: {part.Count}, MAPE {IterationPrediction.Mape(part):F1}%"));
             }
             if (outPath is not null)
             {

@@ -33,10 +33,7 @@ internal static class DecodeBenchCommand
             string b = parse.GetValue(backend)!.Trim().ToLowerInvariant();
             BackendRegistry.RequireUsable(b);
             var m = ModelCatalog.GetOrReadConfig(parse.GetValue(model)!).WithLayers(parse.GetValue(layers));
-            var batches = parse.GetValue(decodes)!.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
-                .Select(x => int.TryParse(x, NumberStyles.None, CultureInfo.InvariantCulture, out int v) && v is > 0 and <= 4096 ? v
-                    : throw new UserInputException($"--decodes: '{x}' is not a batch size in [1, 4096]")).ToArray();
-            if (batches.Length == 0) throw new UserInputException("--decodes: give at least one batch size");
+            var batches = CountList.Parse(parse.GetValue(decodes)!, "--decodes", "batch size", 4096, "the 4096 decodes one step is timed with");
             int ctx = parse.GetValue(context), reps = parse.GetValue(repeats);
             if (ctx is < 1 or > 1 << 20) throw new UserInputException($"--context-tokens must be in [1, 1048576] (got {ctx})");
             if (reps is < 1 or > 100_000) throw new UserInputException($"--repeats must be in [1, 100000] (got {reps})");

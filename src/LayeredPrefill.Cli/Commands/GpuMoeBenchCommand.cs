@@ -21,8 +21,10 @@ internal static class GpuMoeBenchCommand
         var cmd = new Command("gpu-moe-bench", "Check and time one Qwen3-30B-A3B MoE layer with the tensor-core ILGPU kernels") { tokens, checkTokens, seed, cublas, output };
         cmd.SetAction((parse, cancel) => CliHost.GuardAsync(() =>
         {
-            var ts = ParseList(parse.GetValue(tokens)!, "--tokens");
-            var cs = ParseList(parse.GetValue(checkTokens)!, "--check-tokens");
+            // The workspace grows with the largest count and the float64 check runs on the host: MaxTokens (twice the largest
+            // batch the suite times) bounds both.
+            var ts = CountList.Parse(parse.GetValue(tokens)!, "--tokens", "token count", MaxTokens, $"the {MaxTokens} tokens one layer is timed at");
+            var cs = CountList.Parse(parse.GetValue(checkTokens)!, "--check-tokens", "token count", MaxTokens, $"the {MaxTokens} tokens one layer is checked at");
             // Refuse an unwritable --output now, not after minutes of GPU work.
             string path = LayeredPrefill.IO.AtomicFile.EnsureWritable(parse.GetValue(output)!, "--output");
             return Run(ts, cs, parse.GetValue(seed), parse.GetValue(cublas), path);
@@ -30,11 +32,7 @@ internal static class GpuMoeBenchCommand
         return cmd;
     }
 
-    internal static int[] ParseList(string text, string option)
-    {
-        try { return text.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(v => int.Parse(v.Trim())).ToArray(); }
-        catch (FormatException) { throw new LayeredPrefill.UserInputException($"{option}: '{text}' is not a comma-separated list of integers"); }
-    }
+    private const int MaxTokens = 16384;
 
     private static int Run(int[] tokenList, int[] checkList, int seed, bool withCublas, string outPath)
     {

@@ -25,7 +25,8 @@ internal static class KernelBenchCommand
         var command = new Command("kernel-bench", "Benchmark the simd expert FFN against memory bandwidth and OpenBLAS") { tokens, repeats, threads, shape, seed };
         command.SetAction(parse => CliHost.Guard(() =>
         {
-            var counts = ParseTokens(parse.GetValue(tokens)!);
+            // Larger counts only allocate gigabytes of activations and run for minutes.
+            var counts = CountList.Parse(parse.GetValue(tokens)!, "--tokens", "token count", MaxTokens, $"the {MaxTokens} tokens one expert pass is benchmarked at");
             int reps = parse.GetValue(repeats), n = parse.GetValue(threads);
             // Each repeat re-runs the largest count for seconds: past a thousand the bench only runs for days.
             if (reps is < 1 or > MaxRepeats) throw new UserInputException($"--repeats: must be in [1, {MaxRepeats}] (got {reps})");
@@ -68,19 +69,4 @@ internal static class KernelBenchCommand
     public const int MaxThreads = 1024;
 
     private const int MaxTokens = 65536;
-
-    private static int[] ParseTokens(string text)
-    {
-        var parts = text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        if (parts.Length == 0) throw new UserInputException("--tokens: no token count given (e.g. --tokens 1,128)");
-        if (parts.Length > 64) throw new UserInputException($"--tokens: {parts.Length} counts, more than the 64 one run measures");
-        var result = new int[parts.Length];
-        for (int i = 0; i < parts.Length; i++)
-            if (!PlainNumber.TryParseInt(parts[i], out result[i], out _) || result[i] < 1)
-                throw new UserInputException($"--tokens: '{Echo.Of(parts[i])}' is not a positive integer");
-            // Larger counts only allocate gigabytes of activations and run for minutes.
-            else if (result[i] > MaxTokens)
-                throw new UserInputException($"--tokens: {result[i]} exceeds the {MaxTokens} tokens one expert pass is benchmarked at");
-        return result;
-    }
 }

@@ -47,10 +47,10 @@ public static class GpuReport
         if (File.Exists(F("calibration-report.json")))
         {
             var report = GpuResultFile.Load<CalibrationReport>(F("calibration-report.json"));
-            var dots = report.Iterations.Select(r => new CalibrationDot(r.HeldOut ? "held out (layered, mixed batches)" : "fitted (decode steps, chunks)", -1,
+            // Held out = the layered iterations (layers running different rows), as GpuCalibration decides; the rest were fitted.
+            var dots = report.Iterations.Select(r => new CalibrationDot(r.HeldOut ? "held out (layered prefills)" : "fitted (decode steps, chunks, mixed batches)", -1,
                 r.MeasuredMillis, r.PredictedMillis)).ToArray();
-            images.Add(GpuPlots.Calibration(dots, report.Iterations.Where(r => r.HeldOut).Select(r => Math.Abs(r.ErrorPercent)).DefaultIfEmpty(double.NaN).Average(),
-                card, outFolder));
+            images.Add(GpuPlots.Calibration(dots, IterationPrediction.Mape(report.Iterations.Where(r => r.HeldOut)), card, outFolder));
         }
 
         // The comparison as one typed table (ours beside the peers of the same call), next to the plots.

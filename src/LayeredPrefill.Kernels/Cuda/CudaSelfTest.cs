@@ -115,7 +115,7 @@ public static class CudaSelfTest
             string mode = invariant ? "batch-invariant" : "fast";
             using var executor = new KernelExecutor(model, options);
             var settings = new SchedulerSettings(256, options.KvBlocks);
-            int[] ladder = [1, 2, 4, 8, 16];
+            var ladder = ModelCatalog.AdaptiveGroupLadder(model);
             var schedulers = new List<IScheduler>
             {
                 new PrefillFirstScheduler(model.Layers, settings, 8192),

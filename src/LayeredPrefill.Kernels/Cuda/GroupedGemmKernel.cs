@@ -231,7 +231,7 @@ public static class GroupedGemmKernel
     }
 
     // Router: f32 logits. Down: the weighted expert output of (token, slot) as a bf16 pair, as vLLM's fused MoE stores its
-    // per-slot outputs; f32 per-slot rows were 537 MB written and read back per layer at T = 8192 (11% of v7's time).
+    // per-slot outputs: f32 per-slot rows would write and read back 537 MB per layer at T = 8192 (11% of v7's time there).
     internal static void WriteRow(GemmArgs args, ArrayView<int> sortedSlot, ArrayView<float> weight, ArrayView<float> o, ArrayView<uint> pairs,
         int p, int n, float v0, float v1)
     {

@@ -130,7 +130,7 @@ public static class GroupedGemmKernelV7
         }
     }
 
-    // One k16 step: the warp's 2 m-tiles × 8 n-tiles from six ldmatrix.x4 (v7's first form used 24 32-bit shared loads).
+    // One k16 step: the warp's 2 m-tiles × 8 n-tiles from six ldmatrix.x4 (a quarter of the shared-memory instructions of 32-bit loads).
     // a, b = this lane's ldmatrix row address for m-tile 0 and n-tiles 0-1; further tiles are whole 16-row blocks away.
     private static void Step(uint a, uint b,
         ref Acc4 c00, ref Acc4 c01, ref Acc4 c02, ref Acc4 c03, ref Acc4 c04, ref Acc4 c05, ref Acc4 c06, ref Acc4 c07,

@@ -7,7 +7,6 @@ public sealed unsafe class NvmlEnergy : IDisposable
 {
     private readonly IntPtr _lib, _device;
     private readonly delegate* unmanaged<IntPtr, ulong*, int> _energy;
-    private readonly delegate* unmanaged<IntPtr, uint*, int> _power;
     private readonly delegate* unmanaged<int> _shutdown;
 
     private NvmlEnergy(IntPtr lib, IntPtr device)
@@ -15,7 +14,6 @@ public sealed unsafe class NvmlEnergy : IDisposable
         _lib = lib;
         _device = device;
         _energy = (delegate* unmanaged<IntPtr, ulong*, int>)NativeLibrary.GetExport(lib, "nvmlDeviceGetTotalEnergyConsumption");
-        _power = (delegate* unmanaged<IntPtr, uint*, int>)NativeLibrary.GetExport(lib, "nvmlDeviceGetPowerUsage");
         _shutdown = (delegate* unmanaged<int>)NativeLibrary.GetExport(lib, "nvmlShutdown");
     }
 
@@ -47,13 +45,6 @@ public sealed unsafe class NvmlEnergy : IDisposable
     /// than NVML's update period, so its energy is unknown, not zero).</summary>
     public static double JoulesBetween(ulong startMillijoules, ulong endMillijoules) =>
         endMillijoules > startMillijoules ? (endMillijoules - startMillijoules) / 1000.0 : double.NaN;
-
-    /// <summary>Board power now, in watts.</summary>
-    public double Watts()
-    {
-        uint mw;
-        return _power(_device, &mw) == 0 ? mw / 1000.0 : double.NaN;
-    }
 
     /// <inheritdoc/>
     public void Dispose() => _shutdown();

@@ -45,7 +45,6 @@ public static class ReadBandwidth
             acc.Synchronize();
             rates[r] = bytes / Stopwatch.GetElapsedTime(start).TotalSeconds;
         }
-        Array.Sort(rates);
-        return rates[repeats / 2];
+        return LayeredPrefill.Metrics.LatencySummary.Median(rates);
     }
 }

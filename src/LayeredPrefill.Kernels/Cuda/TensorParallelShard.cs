@@ -22,11 +22,9 @@ public sealed record TensorParallelShard(int Rank, int Ranks, ShardRange QueryHe
     /// <summary>The shard of <paramref name="rank"/> in a group of <paramref name="ranks"/>; refuses a split the model's shape does not allow.</summary>
     public static TensorParallelShard Of(MoeModel m, int rank, int ranks)
     {
-        if (ranks < 1) throw new UserInputException($"--tp: must be >= 1 (got {ranks})");
+        // The head split is the roofline's rule (one rule for which TP degrees a model allows); the FFN split is this layout's own.
+        LayeredPrefill.Execution.Roofline.RooflineExecutor.ValidateTensorParallel(m, ranks);
         if (rank < 0 || rank >= ranks) throw new ArgumentOutOfRangeException(nameof(rank), $"rank {rank} is not in [0, {ranks})");
-        if (m.QueryHeads % ranks != 0) throw new UserInputException($"--tp {ranks} does not divide the {m.QueryHeads} query heads of '{m.Name}'");
-        if (m.KvHeads >= ranks ? m.KvHeads % ranks != 0 : ranks % m.KvHeads != 0)
-            throw new UserInputException($"--tp {ranks} neither divides the {m.KvHeads} KV heads of '{m.Name}' nor is a multiple of them");
         if (m.ExpertFfnSize % ranks != 0) throw new UserInputException($"--tp {ranks} does not divide the expert FFN size {m.ExpertFfnSize} of '{m.Name}'");
         int q = m.QueryHeads / ranks;
         var queries = new ShardRange(rank * q, (rank + 1) * q);

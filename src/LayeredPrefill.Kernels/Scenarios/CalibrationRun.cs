@@ -13,8 +13,6 @@ namespace LayeredPrefill.Kernels.Scenarios;
 /// </summary>
 public static class CalibrationRun
 {
-    private static readonly int[] Ladder = [1, 2, 4, 8, 16];
-
     /// <summary>Decode requests of the short-context set: ids 0.., 2048 tokens of context.</summary>
     public const int ShortContextTokens = 2048, ShortContextRequests = 128;
     /// <summary>Decode requests of the long-context set: ids from <see cref="LongContextFirstId"/>, 8192 tokens of context.</summary>
@@ -44,7 +42,7 @@ public static class CalibrationRun
             scenarios.Add(($"chunk {count} after {start} with 16 decodes", [Chunk(start, count, shortSet[..16])]));
         foreach (int decodes in new[] { 0, 16 })
             foreach (int prompt in new[] { 2048, 8192 })
-                scenarios.Add(($"layered {prompt} with {decodes} decodes", IterationScenarios.Layered(layers, prompt, Scheduling.LayerGroups.Adaptive(Ladder, prompt, layers), shortSet[..decodes])));
+                scenarios.Add(($"layered {prompt} with {decodes} decodes", IterationScenarios.LayeredAdaptive(executor.Engine.Model, prompt, shortSet[..decodes])));
         scenarios.Add(("chunked-512 8192 with 16 decodes", IterationScenarios.Chunked(layers, 8192, 512, shortSet[..16])));
 
         var samples = new List<IterationSample>();
@@ -67,10 +65,9 @@ public static class CalibrationRun
             var distinct = new double[plans.Count][];
             for (int r = 0; r < repeats; r++)
             {
-                long start = 0;
                 for (int i = 0; i < plans.Count; i++)
                 {
-                    start = Stopwatch.GetTimestamp();
+                    long start = Stopwatch.GetTimestamp();
                     var cost = executor.Execute(plans[i]);
                     wall[i].Add(Stopwatch.GetElapsedTime(start).TotalSeconds);
                     times[i].Add(cuda.LastTimes!);

@@ -48,7 +48,7 @@ public static class DecodeBench
                 foreach (var (policy, plans) in new[]
                 {
                     ("chunked-512", IterationScenarios.Chunked(model.Layers, promptTokens, 512, decodes[..b])),
-                    ("layered", IterationScenarios.Layered(model.Layers, promptTokens, Scheduling.LayerGroups.Adaptive(Ladder, promptTokens, model.Layers), decodes[..b])),
+                    ("layered", IterationScenarios.LayeredAdaptive(model, promptTokens, decodes[..b])),
                 })
                 {
                     IterationScenarios.RunPrompt(executor, plans);   // warm-up
@@ -64,8 +64,6 @@ public static class DecodeBench
         }
         return new DecodeBenchResult(card, executor.Engine.BackendName, model.Name, contextTokens, repeats, readBytesPerSecond, rows, prompts);
     }
-
-    private static readonly int[] Ladder = [1, 2, 4, 8, 16];
 
     private static IReadOnlyDictionary<string, double>? PerStep(CudaBackend? cuda, int steps) =>
         cuda?.OpSeconds is { Count: > 0 } ops ? ops.ToDictionary(kv => kv.Key, kv => kv.Value.Seconds * 1e3 / steps) : null;

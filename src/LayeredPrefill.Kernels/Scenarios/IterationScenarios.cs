@@ -1,4 +1,5 @@
 using LayeredPrefill.Execution;
+using LayeredPrefill.Models;
 using LayeredPrefill.Scheduling;
 
 namespace LayeredPrefill.Kernels.Scenarios;
@@ -51,6 +52,10 @@ public static class IterationScenarios
         return ranges.Select((range, g) => new IterationPlan(g, layers, decodes,
             [new PrefillEntry(PromptRequestId, 0, promptTokens, range, g == ranges.Length - 1)], [])).ToList();
     }
+
+    /// <summary>Layered prefill of one prompt in as many groups as the layered scheduler picks for it (the model's adaptive ladder).</summary>
+    public static IReadOnlyList<IterationPlan> LayeredAdaptive(MoeModel model, int promptTokens, IReadOnlyList<DecodeEntry> decodes) =>
+        Layered(model.Layers, promptTokens, LayerGroups.Adaptive(ModelCatalog.AdaptiveGroupLadder(model), promptTokens, model.Layers), decodes);
 
     /// <summary>Runs a prompt's plans, then releases the prompt so that the same plans can run again; the costs in order.</summary>
     public static IReadOnlyList<IterationCost> RunPrompt(KernelExecutor executor, IReadOnlyList<IterationPlan> plans)

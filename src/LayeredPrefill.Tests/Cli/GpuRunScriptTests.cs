@@ -1,5 +1,5 @@
 using System.Text.RegularExpressions;
-using LayeredPrefill.Cli;
+using LayeredPrefill.Cli.Commands;
 
 namespace LayeredPrefill.Tests.Cli;
 

@@ -189,6 +189,11 @@ public static class BadInputCases
             [("s.json", "{\"device\": \"x\"}")]),
         new("calibration-check samples file with an unknown field", ["calibration-check", "--device", "h200", "--samples", "{tmp}/s.json"], "s.json",
             [("s.json", "{\"device\":{\"card\":\"x\",\"driver\":\"y\",\"date\":\"z\"},\"model\":\"qwen3-30b-a3b\",\"repeats\":1,\"read_bytes_per_second\":1,\"iterations\":[],\"extra\":1}")]),
+        new("calibration-check samples of another model", ["calibration-check", "--device", "h200", "--samples", "{repo}/results/gpu/h200/calibration-samples.json", "--model", "gpt-oss-20b"], "--model"),
+        new("calibrate refit from samples of another model", ["calibrate", "--refit-from", "{repo}/results/gpu/h200/calibration-samples.json", "--model", "gpt-oss-20b",
+            "--output", "{tmp}/p.json", "--details-output", "{tmp}/e.json"], "--model"),
+        new("gate: a --timing-reference folder with no report", ["compare", "--baseline", "{repo}/results/baseline", "--current", "{repo}/results/baseline",
+            "--timing-reference", "{repo}/results/baseline", "{tmp}"], "--timing-reference", Tool: Gate),
         // Benchmark baseline gate (bench/LayeredPrefill.ResultsComparer)
         new("gate: --current that does not exist", ["compare", "--baseline", "{repo}/results/baseline", "--current", "{tmp}/none"], "--current", Tool: Gate),
         new("gate: --current with no report", ["compare", "--baseline", "{repo}/results/baseline", "--current", "{tmp}"], "--current", Tool: Gate),

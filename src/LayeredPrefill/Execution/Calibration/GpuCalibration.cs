@@ -17,6 +17,10 @@ public sealed record IterationPrediction(string Scenario, int Index, bool HeldOu
 {
     /// <summary>Signed error in percent of the measurement.</summary>
     public double ErrorPercent => 100 * (PredictedMillis - MeasuredMillis) / MeasuredMillis;
+
+    /// <summary>Mean absolute percentage error of <paramref name="predictions"/> (NaN for none): the one rule every calibration report uses.</summary>
+    public static double Mape(IEnumerable<IterationPrediction> predictions) =>
+        predictions.Select(p => Math.Abs(p.ErrorPercent)).DefaultIfEmpty(double.NaN).Average();
 }
 
 /// <summary>
@@ -35,6 +39,9 @@ public static class GpuCalibration
     /// peaks, memory and energy constants.</summary>
     public static CalibrationFit Fit(CalibrationSamples samples, MoeModel model, DeviceProfile basis, string name, string source)
     {
+        RequireModel(samples, model);
+        // Uniform routing, not the distinct experts the GPU measured in each iteration: the profile must price a plan as the
+        // simulator does (which assumes uniform routing), so the fit absorbs the difference rather than hiding it from serving runs.
         var routing = UniformRouting.Instance;
         // The roofline's accounting of each iteration, priced with the basis (only bytes, FLOPs and slots are used).
         var work = samples.Iterations.Select(s => Trace(model, basis, routing, s)).ToArray();
@@ -106,7 +113,7 @@ public static class GpuCalibration
         // lower rate than a large one computes).
         var curve = ExpertCurve(train, efficiency[OpClass.ExpertGemm], peakF, peakB);
 
-        var overhead = FitOverhead(train, samples, model);
+        var overhead = FitOverhead(samples, model);
         var profile = basis with
         {
             Name = name, Efficiency = efficiency, Shaped = shaped, ExpertCurve = curve, PagedPrefillAttention = null, Overhead = overhead,
@@ -115,20 +122,30 @@ public static class GpuCalibration
 
         // Whole iterations, every one of them, priced with the fitted profile: held-out ones were in no op fit.
         var predictions = Predict(samples, model, profile);
-        double Mape(bool held) => predictions.Where(p => p.HeldOut == held).Select(p => Math.Abs(p.ErrorPercent)).DefaultIfEmpty(double.NaN).Average();
+        double Mape(bool held) => IterationPrediction.Mape(predictions.Where(p => p.HeldOut == held));
         errors.Add(new CalibrationError("whole iterations", predictions.Count(p => !p.HeldOut), Mape(false), predictions.Count(p => p.HeldOut), Mape(true)));
         return new CalibrationFit(profile, errors, predictions);
     }
 
     /// <summary>Every measured iteration of <paramref name="samples"/> beside what <see cref="RooflineExecutor"/> with <paramref name="profile"/>
     /// prices it at; an iteration is held out when its layers do not all run the same rows (no op fit used it).</summary>
-    public static IReadOnlyList<IterationPrediction> Predict(CalibrationSamples samples, MoeModel model, DeviceProfile profile) =>
-        samples.Iterations.Select(s =>
+    public static IReadOnlyList<IterationPrediction> Predict(CalibrationSamples samples, MoeModel model, DeviceProfile profile)
+    {
+        RequireModel(samples, model);
+        return samples.Iterations.Select(s =>
         {
             using var ex = new RooflineExecutor(model, profile, 1, UniformRouting.Instance);
             double predicted = ex.Execute(s.Plan.ToPlan()).DurationSeconds;
             return new IterationPrediction(s.Scenario, s.Index, !Uniform(s, model), s.WallSeconds * 1e3, predicted * 1e3);
         }).ToList();
+    }
+
+    // The samples' plans name layers and experts of the model they ran: priced as another model they give numbers that mean nothing.
+    private static void RequireModel(CalibrationSamples samples, MoeModel model)
+    {
+        if (!string.Equals(samples.Model, model.Name, StringComparison.OrdinalIgnoreCase))
+            throw new UserInputException($"--model: the samples ran {samples.Model}, not {model.Name} (pass --model {samples.Model})");
+    }
 
     private static bool Uniform(IterationSample s, MoeModel model) => s.Plan.Prefills.All(p => p[3] == 0 && p[4] == model.Layers);
 
@@ -156,17 +173,17 @@ public static class GpuCalibration
             (points.TryGetValue(tpe, out var list) ? list : points[tpe] = []).Add(Math.Clamp(ideal / perCall, 1e-4, 1));
         }
         if (points.Count == 0) return null;
-        return new ExpertEfficiencyCurve(points.Select(kv => { double f = kv.Value.Order().ElementAt(kv.Value.Count / 2); return new ExpertEfficiencyPoint(kv.Key, f, f); }).ToList(),
+        return new ExpertEfficiencyCurve(points.Select(kv => { double f = LatencySummary.Median(kv.Value); return new ExpertEfficiencyPoint(kv.Key, f, f); }).ToList(),
             "calibrated expert efficiency curve");
     }
 
     // Host time the GPU does not overlap: launching each layer's kernels (a layer waits for its launches when the GPU is
     // faster), and per iteration the preparation before the first launch and the read-back after the last, which grow with
     // the prompt tokens and the decode rows (their block tables and metadata).
-    private static EngineOverhead FitOverhead(IReadOnlyList<(IterationSample Sample, RooflineOp[] Ops)> train, CalibrationSamples all, MoeModel model)
+    private static EngineOverhead FitOverhead(CalibrationSamples all, MoeModel model)
     {
         double dispatch = LatencySummary.Median(all.Iterations.Select(s => s.LaunchSeconds / Math.Max(1, ActiveLayers(s, model))));
-        // prepare + wait-after-GPU + read-back ≈ a + b·prompt tokens + c·sequences, fitted by least squares (held ≥ 0).
+        // prepare + read-back ≈ a + b·prompt tokens + c·sequences, fitted by least squares (held ≥ 0).
         var rows = all.Iterations.Select(s => (Y: s.PrepareSeconds + s.ReadbackSeconds,
             X: new[] { 1.0, s.Plan.Prefills.Sum(p => (double)p[2]), (double)(s.Plan.Decodes.Count + s.Plan.Prefills.Count) })).ToList();
         var beta = LeastSquares(rows.Select(r => r.X).ToArray(), rows.Select(r => r.Y).ToArray());

@@ -242,9 +242,10 @@ public sealed class RooflineExecutor : IExecutor
     private double Op(OpClass op, ref Accumulator acc, double expertBytes, double denseBytes, double kvRead, double kvWrite, double activation, double flops) =>
         Op((int)op, ref acc, expertBytes, denseBytes, kvRead, kvWrite, activation, flops);
 
-    /// <summary>As above, at the rates of slot <paramref name="i"/> (an op class, or a shaped efficiency's slot).</summary>
+    /// <summary>As above, at the rates of slot <paramref name="i"/> (an op class, or a shaped efficiency's slot), or at
+    /// <paramref name="ratesPerSecond"/> where the op's rates depend on its batch (the experts' efficiency curve).</summary>
     private double Op(int i, ref Accumulator acc, double expertBytes, double denseBytes, double kvRead, double kvWrite, double activation, double flops,
-        double? tokensPerExpert = null)
+        double? tokensPerExpert = null, (double Bytes, double Flops)? ratesPerSecond = null)
     {
         acc.ExpertBytes += expertBytes;
         acc.DenseBytes += denseBytes;
@@ -253,7 +254,8 @@ public sealed class RooflineExecutor : IExecutor
         acc.ActivationBytes += activation;
         acc.Flops += flops;
         double bytes = expertBytes + denseBytes + kvRead + kvWrite + activation;
-        double seconds = Math.Max(bytes / _bytesPerSecond[i], flops / _flopsPerSecond[i]) + _launchSeconds[i];
+        var (bytesPerSecond, flopsPerSecond) = ratesPerSecond ?? (_bytesPerSecond[i], _flopsPerSecond[i]);
+        double seconds = Math.Max(bytes / bytesPerSecond, flops / flopsPerSecond) + _launchSeconds[i];
         acc.Seconds += seconds;
         Observer?.Invoke(new RooflineOp(_slotClass[i], i, _layer, bytes, flops, seconds, tokensPerExpert));
         return seconds;
@@ -265,19 +267,14 @@ public sealed class RooflineExecutor : IExecutor
     /// </summary>
     private double ExpertOp(ref Accumulator acc, double distinct, double tokens, double activation, double flops)
     {
-        int slot = (int)OpClass.ExpertGemm;
-        if (_expertCurve is null || distinct <= 0)
-            return Op(slot, ref acc, distinct * _expertBytesPerGpu, 0, 0, 0, activation, flops, distinct > 0 ? tokens * _model.TopK / distinct : null);
-        var (compute, memory) = _expertCurve.At(tokens * _model.TopK / distinct);
-        double expertBytes = distinct * _expertBytesPerGpu;
-        acc.ExpertBytes += expertBytes;
-        acc.ActivationBytes += activation;
-        acc.Flops += flops;
-        double seconds = Math.Max((expertBytes + activation) / (_device.PeakMemoryBytesPerSecond * memory), flops / (_device.PeakMatrixFlopsPerSecond * compute))
-            + _launchSeconds[slot];
-        acc.Seconds += seconds;
-        Observer?.Invoke(new RooflineOp(OpClass.ExpertGemm, slot, _layer, expertBytes + activation, flops, seconds, tokens * _model.TopK / distinct));
-        return seconds;
+        double? tokensPerExpert = distinct > 0 ? tokens * _model.TopK / distinct : null;
+        (double, double)? rates = null;
+        if (_expertCurve is not null && tokensPerExpert is { } perExpert)
+        {
+            var (compute, memory) = _expertCurve.At(perExpert);
+            rates = (_device.PeakMemoryBytesPerSecond * memory, _device.PeakMatrixFlopsPerSecond * compute);
+        }
+        return Op((int)OpClass.ExpertGemm, ref acc, distinct * _expertBytesPerGpu, 0, 0, 0, activation, flops, tokensPerExpert, rates);
     }
 
     /// <summary>Σ over the slice's n tokens of the keys each attends to: min(c + i, window) for i = 1..n.</summary>

@@ -1,12 +1,10 @@
 using System.Globalization;
-using System.Text.Json;
 using System.Text.RegularExpressions;
 
 namespace LayeredPrefill.Reporting.Gpu;
 
 /// <summary>One batch size of a <c>gpu-moe-bench</c> timing table.</summary>
-public sealed record LayerTiming(int Tokens, int DistinctExperts, double MoeMicros, double MinMicros, double MaxMicros, double RouteMicros,
-    double TerabytesPerSecond, double TeraflopsPerSecond, double CublasMicros);
+public sealed record LayerTiming(int Tokens, double MoeMicros, double TerabytesPerSecond, double TeraflopsPerSecond, double CublasMicros);
 
 /// <summary>One batch size of the peer script's table: vLLM's fused-MoE Triton kernel and torch._grouped_mm.</summary>
 public sealed record PeerTiming(int Tokens, double TritonMicros, double GroupedMicros)
@@ -23,8 +21,7 @@ public static class GpuRunFiles
 {
     /// <summary>The timing rows of a <c>gpu-moe-bench --output</c> JSON file.</summary>
     public static IReadOnlyList<LayerTiming> ReadBench(string path) =>
-        GpuResultFile.Load<MoeBenchResult>(path).Timings.Select(t => new LayerTiming(t.Tokens, t.DistinctExperts, t.MoeUs, t.MoeMinUs, t.MoeMaxUs,
-            t.RouteUs, t.Tbs, t.Tfs, t.CublasUs)).ToArray();
+        GpuResultFile.Load<MoeBenchResult>(path).Timings.Select(t => new LayerTiming(t.Tokens, t.MoeUs, t.Tbs, t.Tfs, t.CublasUs)).ToArray();
 
     /// <summary>The device line (name, architecture, driver, …) and the UTC date a <c>gpu-moe-bench</c> result file records.</summary>
     public static (string Device, string Date) ReadBenchHeader(string path)
@@ -54,26 +51,6 @@ public static class GpuRunFiles
         if (ceilings is null || rows.Count == 0)
             throw new UserInputException($"{path}: not the peer script's output (no ceilings line or no timing rows)");
         return (ceilings, rows);
-    }
-
-    private static JsonDocument Parse(string path)
-    {
-        string text = IO.BoundedFile.ReadAllText(path, IO.ReadLimits.ResultFile("the GPU result file"));
-        JsonDocument doc;
-        try { doc = JsonDocument.Parse(text); }
-        catch (JsonException e)
-        {
-            throw new UserInputException($"{path}:{IO.JsonInput.Where(e)}: invalid JSON ({IO.JsonInput.Reason(e)})");
-        }
-        IO.JsonInput.RequireValidStrings(doc.RootElement, path);
-        return doc;
-    }
-
-    // NaN is written as the string "NaN" (named floating-point literals).
-    private static double Num(JsonElement e, string name)
-    {
-        var v = e.GetProperty(name);
-        return v.ValueKind == JsonValueKind.String ? double.Parse(v.GetString()!, CultureInfo.InvariantCulture) : v.GetDouble();
     }
 
     private static double D(string s) => double.Parse(s, CultureInfo.InvariantCulture);

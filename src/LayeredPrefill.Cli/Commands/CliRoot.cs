@@ -1,7 +1,6 @@
 using System.CommandLine;
-using LayeredPrefill.Cli.Commands;
 
-namespace LayeredPrefill.Cli;
+namespace LayeredPrefill.Cli.Commands;
 
 /// <summary>The command tree: every verb, built once here so the entry point and the tests parse the same tree.</summary>
 internal static class CliRoot
