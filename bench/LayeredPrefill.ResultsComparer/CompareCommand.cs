@@ -37,9 +37,9 @@ internal static class CompareCommand
             if (p.GetValue(csv) is { Length: > 0 } csvPath) LayeredPrefill.IO.AtomicFile.EnsureWritable(csvPath, "--csv");
             var globs = p.GetValue(filter) ?? [];
             var baselineResults = NameFilter.Apply(FullJsonReader.ReadAll(p.GetValue(baseline)!, "--baseline"), globs);
-            var currentResults = NameFilter.Apply(PooledRuns.Read(p.GetValue(current) ?? [], "--current"), globs);
+            var currentResults = NameFilter.Apply(PooledRuns.Read(p.GetValue(current) ?? [], "--current", options), globs);
             var referenceResults = p.GetValue(reference) is { Length: > 0 } referenceRuns
-                ? NameFilter.Apply(PooledRuns.Read(referenceRuns, "--timing-reference"), globs) : null;
+                ? NameFilter.Apply(PooledRuns.Read(referenceRuns, "--timing-reference", options), globs) : null;
             if (globs.Length > 0 && baselineResults.Count == 0 && currentResults.Count == 0)
                 throw new UserInputException($"--filter: no benchmark matches {string.Join(" ", globs)}");
             var report = Gate.Compare(baselineResults, currentResults, options, referenceResults);

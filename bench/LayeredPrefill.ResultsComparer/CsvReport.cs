@@ -1,5 +1,5 @@
-using System.Globalization;
 using System.Text;
+using static LayeredPrefill.Experiments.FlatCsv;
 
 namespace LayeredPrefill.ResultsComparer;
 
@@ -16,8 +16,4 @@ public static class CsvReport
                 .Append(Quote(row.Verdict.Text().Trim('*'))).Append('\n');
         return text.ToString();
     }
-
-    private static string Number(double v) => double.IsFinite(v) ? v.ToString("R", CultureInfo.InvariantCulture) : "";
-
-    private static string Quote(string s) => s.IndexOfAny([',', '"', '\n']) >= 0 ? "\"" + s.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : s;
 }

@@ -7,17 +7,18 @@ namespace LayeredPrefill.ResultsComparer;
 public static class PooledRuns
 {
     /// <summary>Every folder in <paramref name="paths"/> read and pooled; <paramref name="role"/> names the option in messages.</summary>
-    public static IReadOnlyList<BenchmarkResult> Read(IReadOnlyList<string> paths, string role)
+    public static IReadOnlyList<BenchmarkResult> Read(IReadOnlyList<string> paths, string role, GateOptions options)
     {
         if (paths.Count == 0) throw new UserInputException($"{role} needs at least one folder");
-        return Pool(paths.Select(p => FullJsonReader.ReadAll(p, role)).ToList(), role);
+        return Pool(paths.Select(p => FullJsonReader.ReadAll(p, role)).ToList(), role, options);
     }
 
     /// <summary>
     /// The runs pooled. The runs must hold the same cases with the same deterministic metrics (they are runs of one
-    /// build): a case in one run only, or a Sim.* metric that differs, is refused rather than silently mixed.
+    /// build): a case in one run only, or a Sim.* metric that one run lacks or that differs beyond the gate's tolerance,
+    /// is refused rather than silently mixed.
     /// </summary>
-    public static IReadOnlyList<BenchmarkResult> Pool(IReadOnlyList<IReadOnlyList<BenchmarkResult>> runs, string role)
+    public static IReadOnlyList<BenchmarkResult> Pool(IReadOnlyList<IReadOnlyList<BenchmarkResult>> runs, string role, GateOptions options)
     {
         if (runs.Count == 1) return runs[0];
         var first = runs[0];
@@ -35,8 +36,10 @@ public static class PooledRuns
             {
                 var same = run.FirstOrDefault(r => r.FullName == result.FullName)
                     ?? throw new UserInputException($"{role}: '{result.FullName}' is in {result.Source} but not in every run");
-                foreach (var (id, value) in result.Metrics.Where(m => MetricTest.IsDeterministic(m.Key)))
-                    if (!same.Metrics.TryGetValue(id, out double other) || MetricTest.Compare(value, other, new GateOptions()) != Verdict.Same)
+                var ids = result.Metrics.Keys.Concat(same.Metrics.Keys).Where(MetricTest.IsDeterministic).Distinct();
+                foreach (string id in ids)
+                    if (!result.Metrics.TryGetValue(id, out double value) || !same.Metrics.TryGetValue(id, out double other)
+                        || MetricTest.Compare(value, other, options with { GateMetrics = true }) != Verdict.Same)
                         throw new UserInputException($"{role}: '{result.FullName}' {id} differs between {result.Source} and {same.Source}: these are not runs of one build");
                 times.AddRange(same.NanosecondsPerOperation);
             }

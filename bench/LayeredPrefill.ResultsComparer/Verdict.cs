@@ -17,7 +17,8 @@ public enum Verdict
     Changed,
     /// <summary>A deterministic metric moved, against a baseline it is not gated on.</summary>
     ChangedNotGated,
-    /// <summary>In the baseline but not in this run (the subset or a metric disappeared).</summary>
+    /// <summary>In the baseline but not in this run (the subset or a metric disappeared), or, for a timing judged against a
+    /// timing reference, not in that reference.</summary>
     Missing,
     /// <summary>In this run but not in the baseline (accept it with --update-baseline).</summary>
     New,

@@ -16,42 +16,49 @@
 #              (profile.json, calibration-report.json); `calibrate --refit-from` refits the samples without a GPU
 # Environment: APP (default .gpu/app.tar.xz), APP_DIR (an unpacked one), PEERS (default .gpu/moe_layer_peer.py), STAGE_TIMEOUT_<stage>.
 set -uo pipefail
+stages="env selftest decode moe serve join bdn calibrate"
 out=${1:?usage: run.sh OUT_DIR STAGE...}; shift
-mkdir -p "$out"
+# Every stage name and bound is checked before the first stage runs: a typo must not cost the device time of the stages before it.
+for s in "$@"; do
+  [[ " $stages " == *" $s "* ]] || { echo "error: unknown stage '$s' (stages: $stages)" >&2; exit 2; }
+  limit_var="STAGE_TIMEOUT_$s"
+  [[ "${!limit_var:-0}" =~ ^[0-9]+$ ]] || { echo "error: $limit_var must be whole seconds (got '${!limit_var}')" >&2; exit 2; }
+done
+mkdir -p "$out" && out=$(cd "$out" && pwd)
 app=${APP:-.gpu/app.tar.xz}
 peers=${PEERS:-.gpu/moe_layer_peer.py}
 # APP_DIR: an already unpacked archive (several calls of this script then unpack it once).
-if [[ -n "${APP_DIR:-}" && -x "${APP_DIR}/layered-prefill" ]]; then d=$APP_DIR; else d=$(mktemp -d); tar -xJf "$app" -C "$d"; fi
+if [[ -n "${APP_DIR:-}" && -x "${APP_DIR}/layered-prefill" ]]; then d=$(cd "$APP_DIR" && pwd); else d=$(mktemp -d); tar -xJf "$app" -C "$d"; fi
 A=$d/layered-prefill
 export PATH=$PATH:/usr/local/cuda/bin PYTHONUNBUFFERED=1
 stage() { echo "== $1 $(date -u +%H:%M:%S)"; }
-# STAGE_TIMEOUT_<stage> (seconds) bounds a stage, so that one overrun cannot take the stages after it.
+# STAGE_TIMEOUT_<stage> (seconds) bounds each command of a stage (timeout(1), then SIGKILL 10 s later), so that one
+# overrun cannot take the stages after it.
 for s in "$@"; do
   stage "$s"
   limit_var="STAGE_TIMEOUT_$s"
   limit=${!limit_var:-0}
-  if ((limit > 0)); then
-    ( sleep "$limit"; pkill -f "$d/layered-prefill" ) & watchdog=$!
-  fi
+  T=()
+  ((limit > 0)) && T=(timeout -k 10 "$limit")
   case "$s" in
     env) { date -u; nvidia-smi --query-gpu=name,driver_version,memory.total,memory.used,clocks.current.sm,clocks.current.memory,power.draw --format=csv; } | tee "$out/env.log" ;;
-    selftest) $A selftest --backend ilgpu-cuda 2>&1 | tee "$out/selftest.log" ;;
-    decode) $A decode-bench --decodes 1,32,128 --context-tokens 2048 --repeats 20 --output "$out/decode.json" 2>&1 | tee "$out/decode.log" ;;
+    selftest) "${T[@]}" $A selftest --backend ilgpu-cuda 2>&1 | tee "$out/selftest.log" ;;
+    decode) "${T[@]}" $A decode-bench --decodes 1,32,128 --context-tokens 2048 --repeats 20 --output "$out/decode.json" 2>&1 | tee "$out/decode.log" ;;
     moe)
-      $A gpu-moe-bench --cublas --tokens 1,8,32,128,512,2048,8192 --check-tokens 1,7,300,2048,4100 --output "$out/moe.json" 2>&1 | tee "$out/moe.log"
-      python3 "$peers" --tokens 1,8,32,128,512,2048,8192 2>&1 | tee "$out/peers.log" ;;
-    serve) $A compare --executor kernels --backend ilgpu-cuda --model qwen3-30b-a3b --trace arxiv-long --requests "${SERVE_REQUESTS:-110}" \
+      "${T[@]}" $A gpu-moe-bench --cublas --tokens 1,8,32,128,512,2048,8192 --check-tokens 1,7,300,2048,4100 --output "$out/moe.json" 2>&1 | tee "$out/moe.log"
+      "${T[@]}" python3 "$peers" --tokens 1,8,32,128,512,2048,8192 2>&1 | tee "$out/peers.log" ;;
+    serve) "${T[@]}" $A compare --executor kernels --backend ilgpu-cuda --model qwen3-30b-a3b --trace arxiv-long --requests "${SERVE_REQUESTS:-110}" \
              --rate "${SERVE_RATE:-1.0}" --kv-blocks "${SERVE_KV_BLOCKS:-40000}" --policies chunked,layered --timelines --iteration-log \
              --output "$out/measured.json" 2>&1 | tee "$out/serve.log" ;;
     join)
       for n in ${JOIN_DECODES:-0 32 128}; do
-        $A compare --executor kernels --backend ilgpu-cuda --model qwen3-30b-a3b --join-decodes "$n" --prompt-tokens 8192 \
+        "${T[@]}" $A compare --executor kernels --backend ilgpu-cuda --model qwen3-30b-a3b --join-decodes "$n" --prompt-tokens 8192 \
           --policies chunked,layered --timelines --output "$out/join-$n.json" 2>&1 | tee "$out/join-$n.log"
       done ;;
-    bdn) (cd "$out" && "$d/LayeredPrefill.Benchmarks" --filter '*GpuPrefill*' --artifacts "$out/bdn" 2>&1 | tee "$out/bdn.log") ;;
-    calibrate) $A calibrate --output "$out/profile.json" --samples-output "$out/calibration-samples.json" \
+    bdn) (cd "$out" && "${T[@]}" "$d/LayeredPrefill.Benchmarks" --filter '*GpuPrefill*' --artifacts "$out/bdn" 2>&1 | tee "$out/bdn.log") ;;
+    calibrate) "${T[@]}" $A calibrate --output "$out/profile.json" --samples-output "$out/calibration-samples.json" \
                  --details-output "$out/calibration-report.json" 2>&1 | tee "$out/calibrate.log" ;;
-    *) echo "unknown stage '$s'" >&2; exit 2 ;;
   esac
-  if ((limit > 0)); then kill "$watchdog" 2>/dev/null; wait "$watchdog" 2>/dev/null; fi
+  rc=$?
+  ((rc == 124 || rc == 137)) && echo "== $s stopped at its ${limit} s bound (exit code $rc)"
 done

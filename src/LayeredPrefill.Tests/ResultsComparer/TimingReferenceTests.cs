@@ -55,7 +55,7 @@ public class TimingReferenceTests
     {
         var first = GateTests.Run(32);
         var second = GateTests.Run(33);
-        var pooled = PooledRuns.Pool([first, second], "--current");
+        var pooled = PooledRuns.Pool([first, second], "--current", Options);
         Assert.Equal(first.Count, pooled.Count);
         for (int i = 0; i < first.Count; i++)
             Assert.Equal(first[i].NanosecondsPerOperation.Concat(second[i].NanosecondsPerOperation), pooled[i].NanosecondsPerOperation);
@@ -65,12 +65,23 @@ public class TimingReferenceTests
     public void Runs_of_different_builds_are_not_pooled()
     {
         var moved = GateTests.Run(35, metric: (key, v) => key == "Sim.JoulesPerToken" ? v * 1.001 : v);
-        var e = Assert.Throws<UserInputException>(() => PooledRuns.Pool([GateTests.Run(34), moved], "--timing-reference"));
+        var e = Assert.Throws<UserInputException>(() => PooledRuns.Pool([GateTests.Run(34), moved], "--timing-reference", Options));
         Assert.Contains("Sim.JoulesPerToken differs", e.Message);
         Assert.StartsWith("--timing-reference:", e.Message);
 
         var fewer = GateTests.Run(36).Skip(2).ToList();
-        Assert.Contains("not in every run", Assert.Throws<UserInputException>(() => PooledRuns.Pool([GateTests.Run(37), fewer], "--current")).Message);
-        Assert.Contains("not in every run", Assert.Throws<UserInputException>(() => PooledRuns.Pool([fewer, GateTests.Run(37)], "--current")).Message);
+        Assert.Contains("not in every run", Assert.Throws<UserInputException>(() => PooledRuns.Pool([GateTests.Run(37), fewer], "--current", Options)).Message);
+        Assert.Contains("not in every run", Assert.Throws<UserInputException>(() => PooledRuns.Pool([fewer, GateTests.Run(37)], "--current", Options)).Message);
+    }
+
+    [Fact]
+    public void Pooling_holds_the_metrics_to_the_gates_tolerance_and_to_the_same_keys()
+    {
+        var moved = GateTests.Run(39, metric: (key, v) => key == "Sim.TtftMeanMs" ? v * (1 + 1e-6) : v);
+        Assert.Throws<UserInputException>(() => PooledRuns.Pool([GateTests.Run(38), moved], "--current", Options));
+        Assert.Equal(GateTests.Run(38).Count, PooledRuns.Pool([GateTests.Run(38), moved], "--current", Options with { MetricRelativeTolerance = 1e-5 }).Count);
+
+        var lacking = GateTests.Run(40).Select(r => r with { Metrics = r.Metrics.Where(m => m.Key != "Sim.JoulesPerToken").ToDictionary() }).ToList();
+        Assert.Contains("Sim.JoulesPerToken differs", Assert.Throws<UserInputException>(() => PooledRuns.Pool([lacking, GateTests.Run(41)], "--current", Options)).Message);
     }
 }
