@@ -62,8 +62,13 @@ internal sealed class TextTable(IReadOnlyList<string> header, IReadOnlyList<bool
         return sb.ToString();
     }
 
+    /// <summary>
+    /// One object per row for a script: keys are the headers in snake_case ("KV KiB/token" → "kv_kib_token"), and a cell that
+    /// is a plain number is a JSON number (what a table prints as "48" a script reads as 48); every other cell stays text.
+    /// </summary>
     public string Json()
     {
+        var keys = header.Select(JsonKey).ToArray();
         var buffer = new MemoryStream();
         using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
         {
@@ -71,12 +76,28 @@ internal sealed class TextTable(IReadOnlyList<string> header, IReadOnlyList<bool
             foreach (var row in _rows)
             {
                 w.WriteStartObject();
-                for (int c = 0; c < header.Count; c++) w.WriteString(header[c], row[c]);
+                for (int c = 0; c < header.Count; c++)
+                {
+                    if (IO.PlainNumber.TryParseDouble(row[c], out double number, out _) && double.IsFinite(number)) w.WriteNumber(keys[c], number);
+                    else w.WriteString(keys[c], row[c]);
+                }
                 w.WriteEndObject();
             }
             w.WriteEndArray();
         }
         return Encoding.UTF8.GetString(buffer.ToArray());
+    }
+
+    /// <summary>A header as a JSON key: lower case, every run of other characters than letters and digits one '_'.</summary>
+    public static string JsonKey(string headerText)
+    {
+        var sb = new StringBuilder();
+        foreach (char ch in headerText.ToLowerInvariant())
+        {
+            if (char.IsAsciiLetterOrDigit(ch)) sb.Append(ch);
+            else if (sb.Length > 0 && sb[^1] != '_') sb.Append('_');
+        }
+        return sb.ToString().TrimEnd('_');
     }
 
     public Table Spectre()
