@@ -44,7 +44,7 @@ public sealed class MoeWeights
 
     /// <summary>Row-major element <paramref name="index"/> of a [rows, ·] matrix drawn from <paramref name="stream"/>: the draw, rounded to bf16.</summary>
     public static float MatrixValue(long seed, long stream, int rows, long index) =>
-        Simd.PackedMatrix.RoundToBf16(WeightStreams.MatrixScale(rows) * CounterRandom.Symmetric(seed, stream, index));
+        Bf16.Round(WeightStreams.MatrixScale(rows) * CounterRandom.Symmetric(seed, stream, index));
 
     /// <summary>Bytes the fp32 weights occupy (what a backend must hold).</summary>
     public static long Fp32Bytes(MoeModel model) => (model with { WeightDtype = WeightDtype.Fp32 }).TotalWeightBytes;
