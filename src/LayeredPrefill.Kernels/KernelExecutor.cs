@@ -50,7 +50,7 @@ public sealed class KernelExecutor : IExecutor
         long expertBytes = stored.ExpertBytes, kvPerToken = (m with { WeightDtype = kvDtype ?? dtype }).KvBytesPerTokenPerLayer;
         double expert = 0, dense = 0, kvRead = 0, kvWrite = 0, activation = 0, flops = 0;
         var layers = new List<LayerCost>(m.Layers);
-        int qd = m.QueryHeads * m.HeadDim, qkv = (m.QueryHeads + 2 * m.KvHeads) * m.HeadDim;
+        int qd = m.QueryHeads * m.HeadDim, qkv = MoeWeights.QkvWidthOf(m);
         for (int l = 0; l < m.Layers; l++)
         {
             int tokens = plan.TokensInLayer(l);
