@@ -31,7 +31,10 @@ public sealed record EngineOptions(string Backend = "simd", long Seed = 1, int K
         (int)Math.Clamp(contextTokens.Sum(t => (long)(t + IterationBatch.BlockTokens - 1) / IterationBatch.BlockTokens), 1, Math.Max(1, cap));
 
     /// <summary>Bytes of the fp32 KV pool over all layers.</summary>
-    public long KvPoolBytes(MoeModel model) => (long)KvBlocks * IterationBatch.BlockTokens * 2L * model.KvHeads * model.HeadDim * 4 * model.Layers;
+    public long KvPoolBytes(MoeModel model) => KvPoolBytes(model, KvBlocks);
+
+    /// <summary>Bytes of an fp32 KV pool of <paramref name="kvBlocks"/> blocks per layer over all layers (a key and a value per KV head).</summary>
+    public static long KvPoolBytes(MoeModel model, int kvBlocks) => (long)kvBlocks * IterationBatch.BlockTokens * 2L * model.KvHeads * model.HeadDim * 4 * model.Layers;
 }
 
 /// <summary>Model helpers for the kernel engine.</summary>

@@ -45,11 +45,12 @@ public sealed class KernelExecutor : IExecutor
     /// <summary>Counts traffic and FLOPs of an executed step in the backend's element type (public for tests).</summary>
     public static IterationCost Cost(MoeModel m, IterationPlan plan, EngineStep step, double seconds, WeightDtype dtype = WeightDtype.Fp32, WeightDtype? kvDtype = null)
     {
-        var fp32 = m with { WeightDtype = dtype };
-        long expertBytes = fp32.ExpertBytes, kvPerToken = (m with { WeightDtype = kvDtype ?? dtype }).KvBytesPerTokenPerLayer;
+        // The model at the dtype the backend stores its weights in (bf16 on simd and CUDA, fp32 on ILGPU), not the preset's.
+        var stored = m with { WeightDtype = dtype };
+        long expertBytes = stored.ExpertBytes, kvPerToken = (m with { WeightDtype = kvDtype ?? dtype }).KvBytesPerTokenPerLayer;
         double expert = 0, dense = 0, kvRead = 0, kvWrite = 0, activation = 0, flops = 0;
         var layers = new List<LayerCost>(m.Layers);
-        int qd = m.QueryHeads * m.HeadDim, qkv = (m.QueryHeads + 2 * m.KvHeads) * m.HeadDim;
+        int qd = m.QueryHeads * m.HeadDim, qkv = MoeWeights.QkvWidthOf(m);
         for (int l = 0; l < m.Layers; l++)
         {
             int tokens = plan.TokensInLayer(l);
@@ -57,7 +58,7 @@ public sealed class KernelExecutor : IExecutor
             int distinct = step.Backend.ExpertRows[l].Count(c => c > 0);
             double layerExpertBytes = (double)distinct * expertBytes;
             expert += layerExpertBytes;
-            dense += fp32.DenseBytesPerLayer(l);
+            dense += stored.DenseBytesPerLayer(l);
             double attended = 0;
             foreach (var d in plan.Decodes) { kvRead += d.ContextTokens * (double)kvPerToken; attended += d.ContextTokens + 1; }
             foreach (var p in plan.Prefills.Where(p => p.Layers.Contains(l)))
@@ -69,14 +70,14 @@ public sealed class KernelExecutor : IExecutor
             kvWrite += tokens * (double)kvPerToken;
             activation += 2.0 * tokens * m.HiddenSize * Fp32Bytes;
             flops += 2.0 * tokens * ((double)m.HiddenSize * qkv + (double)qd * m.HiddenSize + (double)m.HiddenSize * m.Experts)
-                   + 2.0 * tokens * m.TopK * fp32.ExpertParameters
+                   + 2.0 * tokens * m.TopK * stored.ExpertParameters
                    + 4.0 * attended * qd;
             layers.Add(new LayerCost(l, tokens, step.Backend.LayerSeconds[l], step.Backend.MoeSeconds[l], distinct, layerExpertBytes));
         }
         int emitted = step.TokenIds.Count;
         if (emitted > 0)
         {
-            dense += fp32.LmHeadBytes;
+            dense += stored.LmHeadBytes;
             flops += 2.0 * emitted * m.HiddenSize * m.VocabSize;
         }
         // Energy is what the backend measured (NVML on a GPU), else 0: a CPU estimate here would be a made-up constant.

@@ -35,7 +35,10 @@ public sealed class MoeWeights
     public IReadOnlyList<LayerWeights> Layers { get; }
 
     /// <summary>Width of the fused QKV output.</summary>
-    public int QkvWidth => (Model.QueryHeads + 2 * Model.KvHeads) * Model.HeadDim;
+    public int QkvWidth => QkvWidthOf(Model);
+
+    /// <summary>Width of the fused QKV output of <paramref name="model"/>: the query heads, then a key and a value per KV head.</summary>
+    public static int QkvWidthOf(MoeModel model) => (model.QueryHeads + 2 * model.KvHeads) * model.HeadDim;
 
     private MoeWeights(MoeModel model, long seed, float[] embedding, float[] finalNorm, float[] lmHead, IReadOnlyList<LayerWeights> layers)
     {
@@ -44,7 +47,7 @@ public sealed class MoeWeights
 
     /// <summary>Row-major element <paramref name="index"/> of a [rows, ·] matrix drawn from <paramref name="stream"/>: the draw, rounded to bf16.</summary>
     public static float MatrixValue(long seed, long stream, int rows, long index) =>
-        Simd.PackedMatrix.RoundToBf16(WeightStreams.MatrixScale(rows) * CounterRandom.Symmetric(seed, stream, index));
+        Bf16.Round(WeightStreams.MatrixScale(rows) * CounterRandom.Symmetric(seed, stream, index));
 
     /// <summary>Bytes the fp32 weights occupy (what a backend must hold).</summary>
     public static long Fp32Bytes(MoeModel model) => (model with { WeightDtype = WeightDtype.Fp32 }).TotalWeightBytes;
@@ -64,7 +67,7 @@ public sealed class MoeWeights
     {
         RequireSupported(model, "kernel engine");
         int h = model.HiddenSize, f = model.ExpertFfnSize, qd = model.QueryHeads * model.HeadDim;
-        int qkv = (model.QueryHeads + 2 * model.KvHeads) * model.HeadDim;
+        int qkv = QkvWidthOf(model);
         float[] Matrix(long stream, int rows, int cols)
         {
             var m = new float[(long)rows * cols];

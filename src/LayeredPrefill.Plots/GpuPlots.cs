@@ -61,16 +61,13 @@ public static class GpuPlots
         var plot = PlotFile.New($"Calibrated profile vs measured iterations on {card} (MAPE {mape.ToString("0.0", CultureInfo.InvariantCulture)}%)",
             "measured iteration time (ms)", "predicted by the calibrated profile (ms)");
         int index = 0;
-        foreach (var g in rows.GroupBy(r => (r.Policy, r.Decodes)))
+        foreach (var g in rows.GroupBy(r => r.Policy))
         {
-            // Decode-count groups keep the policy's colour; other groups (fitted, held out) get a colour and a marker each.
-            var color = g.Key.Decodes < 0 ? PlotFile.Series(index) : PlotFile.Family(g.Key.Policy);
-            var dots = plot.Add.ScatterPoints(g.Select(r => r.MeasuredMillis).ToArray(), g.Select(r => r.PredictedMillis).ToArray(), color);
-            dots.MarkerShape = g.Key.Decodes < 0 ? (index % 2 == 0 ? MarkerShape.FilledCircle : MarkerShape.OpenSquare)
-                : g.Key.Decodes == 0 ? MarkerShape.FilledCircle : g.Key.Decodes <= 32 ? MarkerShape.OpenCircle : MarkerShape.FilledSquare;
-            index++;
+            var dots = plot.Add.ScatterPoints(g.Select(r => r.MeasuredMillis).ToArray(), g.Select(r => r.PredictedMillis).ToArray(), PlotFile.Series(index));
+            dots.MarkerShape = PlotFile.Marker(index);
             dots.MarkerSize = 8;
-            dots.LegendText = g.Key.Decodes < 0 ? g.Key.Policy : $"{g.Key.Policy}, {g.Key.Decodes} decode rows";
+            dots.LegendText = g.Key;
+            index++;
         }
         double max = rows.Max(r => Math.Max(r.MeasuredMillis, r.PredictedMillis)) * 1.05;
         var diagonal = plot.Add.Line(0, 0, max, max);

@@ -48,7 +48,7 @@ public static class GpuReport
         {
             var report = GpuResultFile.Load<CalibrationReport>(F("calibration-report.json"));
             // Held out = the layered iterations (layers running different rows), as GpuCalibration decides; the rest were fitted.
-            var dots = report.Iterations.Select(r => new CalibrationDot(r.HeldOut ? "held out (layered prefills)" : "fitted (decode steps, chunks, mixed batches)", -1,
+            var dots = report.Iterations.Select(r => new CalibrationDot(r.HeldOut ? "held out (layered prefills)" : "fitted (decode steps, chunks, mixed batches)",
                 r.MeasuredMillis, r.PredictedMillis)).ToArray();
             images.Add(GpuPlots.Calibration(dots, IterationPrediction.Mape(report.Iterations.Where(r => r.HeldOut)), card, outFolder));
         }

@@ -69,7 +69,7 @@ public sealed class CudaBackend : IMoeBackend
         Require(m.HeadDim is 64 or 128, $"has head dim {m.HeadDim}; the attention kernels take 64 or 128");
         int group = m.QueryHeads / m.KvHeads;
         Require(group % 4 == 0, $"has {group} query heads per KV head; the attention kernel takes a multiple of 4");
-        Require(CudaModelWeights.QkvWidth(m) % GroupedGemmKernelV7.BlockCols == 0 && m.HiddenSize % GroupedGemmKernelV7.BlockCols == 0,
+        Require(MoeWeights.QkvWidthOf(m) % GroupedGemmKernelV7.BlockCols == 0 && m.HiddenSize % GroupedGemmKernelV7.BlockCols == 0,
             $"has projection widths that are not multiples of {GroupedGemmKernelV7.BlockCols}");
         new MoeShape(m.HiddenSize, m.Experts, m.ExpertFfnSize, m.TopK).Validate($"{where}: model '{m.Name}'");
     }
@@ -86,7 +86,7 @@ public sealed class CudaBackend : IMoeBackend
     {
         long h = m.HiddenSize, k = m.TopK, qd = (long)m.QueryHeads * m.HeadDim;
         long moe = 2 * h + 4L * MoeWorkspace.MaxRouterSplits * m.Experts + 24 * k + 2 * k * m.ExpertFfnSize + 4 * k * h + 4 * h;
-        return moe + 8 * h + 4L * CudaModelWeights.QkvWidth(m) + 4 * qd;
+        return moe + 8 * h + 4L * MoeWeights.QkvWidthOf(m) + 4 * qd;
     }
 
     /// <summary>Opens GPU 0, draws the weights on it and allocates the KV pool and the activations for <paramref name="maxTokens"/> rows.</summary>
@@ -117,7 +117,7 @@ public sealed class CudaBackend : IMoeBackend
             }
             _ws = new MoeWorkspace(_session.Kernels, _shape, maxTokens);
             _s = new DeviceScratch(acc);
-            _qkvWidth = CudaModelWeights.QkvWidth(model);
+            _qkvWidth = MoeWeights.QkvWidthOf(model);
             _queryWidth = model.QueryHeads * model.HeadDim;
             // The big activations are allocated now, so no iteration pays for growing them.
             _s.Get<float>("hidden", (long)maxTokens * model.HiddenSize);

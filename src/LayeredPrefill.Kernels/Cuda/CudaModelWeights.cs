@@ -53,13 +53,10 @@ public sealed class CudaModelWeights : IDisposable
     /// <summary>Device bytes the weights of <paramref name="model"/> take (bf16 matrices, f32 norms, padded LM head).</summary>
     public static long Bytes(MoeModel model)
     {
-        long h = model.HiddenSize, qkv = QkvWidth(model), qd = (long)model.QueryHeads * model.HeadDim;
+        long h = model.HiddenSize, qkv = MoeWeights.QkvWidthOf(model), qd = (long)model.QueryHeads * model.HeadDim;
         long layer = 2 * h * 4 + 2 * (h * qkv + qd * h) + 2 * h * model.Experts + model.Experts * (long)model.ExpertParameters * 2;
         return model.Layers * layer + 2 * h * model.VocabSize + h * 4 + 2 * h * PadVocab(model.VocabSize);
     }
-
-    /// <summary>Width of the fused QKV output.</summary>
-    public static int QkvWidth(MoeModel m) => (m.QueryHeads + 2 * m.KvHeads) * m.HeadDim;
 
     private static int PadVocab(int vocab) => (vocab + GroupedGemmKernelV7.BlockCols - 1) / GroupedGemmKernelV7.BlockCols * GroupedGemmKernelV7.BlockCols;
 
@@ -69,7 +66,7 @@ public sealed class CudaModelWeights : IDisposable
         Model = model;
         var acc = k.Moe.Accelerator;
         var s = acc.DefaultStream;
-        int h = model.HiddenSize, qkv = QkvWidth(model), qd = model.QueryHeads * model.HeadDim, f = model.ExpertFfnSize;
+        int h = model.HiddenSize, qkv = MoeWeights.QkvWidthOf(model), qd = model.QueryHeads * model.HeadDim, f = model.ExpertFfnSize;
         PaddedVocab = PadVocab(model.VocabSize);
 
         MemoryBuffer1D<uint, Stride1D.Dense> Matrix(long stream, int rowsIn, int cols, long extraRows = 0)

@@ -25,7 +25,7 @@ public sealed class CudaMoeLayer
     // The expert GEMMs take v7 (32×64 warp tiles, double-buffered shared memory, one barrier per 64 of K), the fastest
     // measured at every batch size, launched column blocks first so a tile's rows are read from DRAM once and then hit L2.
     // The router (and a layer too large for v7's 32-bit chunk indices) takes v1, tiles first, with its K split across
-    // partial-logit planes. results/gpu/NOTES.md has the versions measured and dropped.
+    // partial-logit planes. results/gpu/NOTES.md has the measurements.
     private void Gemm(int tiles, int columns, GemmArgs args, MoeWorkspace ws, ArrayView<ulong> aWords, ArrayView<ulong> bWords)
     {
         bool expertGemm = args.Mode != (int)GemmMode.Router;

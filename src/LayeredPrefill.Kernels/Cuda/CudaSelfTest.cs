@@ -90,7 +90,7 @@ public static class CudaSelfTest
     {
         static void Round(float[] a)
         {
-            for (long i = 0; i < a.Length; i++) a[i] = Bf16.ToFloat(Bf16.FromFloat(a[i]));
+            for (long i = 0; i < a.Length; i++) a[i] = Bf16.Round(a[i]);
         }
         Round(w.Embedding);
         Round(w.LmHead);

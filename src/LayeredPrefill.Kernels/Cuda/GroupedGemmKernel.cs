@@ -38,7 +38,9 @@ public struct GemmArgs
     public int TopK;
     /// <summary>Router only: the K range is split this many ways, partial logits go to separate planes.</summary>
     public int KSplits;
-    /// <summary>1: grid x = column block, y = tile (blocks sharing an A tile run together, so it is read from DRAM once); 0: x = tile.</summary>
+    /// <summary>1: grid x = column block, y = tile (blocks sharing an A tile run together, so it is read from DRAM once); 0: x = tile.
+    /// Fixed per kernel: <see cref="CudaMoeLayer"/> always launches v7 (expert and dense GEMMs) with 1 and v1 (the router, and layers
+    /// too large for v7) with 0.</summary>
     public int ColumnsFastest;
 }
 

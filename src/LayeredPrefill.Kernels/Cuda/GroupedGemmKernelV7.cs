@@ -10,7 +10,7 @@ namespace LayeredPrefill.Kernels.Cuda;
 /// of K (v1: two per 64, and its stores waited behind the compute). 163 registers (3 blocks per SM), 0-byte stack.
 /// cp.async would need no staging registers, but any cp.async in a kernel stops ptxas from keeping the inline-assembly
 /// operand slots (mma, ldmatrix) in registers (checked with ptxas 11.8: 0 → 1416-byte stack), so loads go through views.
-/// (results/gpu/NOTES.md has the forms measured before this one: shared-memory fragment loads, 128-row blocks, 32-wide slices.)
+/// results/gpu/NOTES.md has the measurements.
 /// Arguments and epilogues are v1's.
 /// </summary>
 public static class GroupedGemmKernelV7

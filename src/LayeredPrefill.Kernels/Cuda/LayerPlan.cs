@@ -19,6 +19,9 @@ public sealed record LayerPlan(int[] Rows, bool IsPrefix, int[] Positions, int[]
     /// <summary>Decode rows.</summary>
     public int DecodeRowCount => DecodeRows.Length / AttentionKernel.RowInts;
 
+    /// <summary>Most attention tiles one plan may hold: the launch puts tiles in grid Y, which CUDA caps at 65,535.</summary>
+    public const int MaxTiles = 65_535;
+
     /// <summary>The plans of an iteration: one per distinct set of active segments, and which plan each layer takes (-1: no rows).
     /// Decode contexts are cut into splits of <paramref name="splitTokens"/> positions (a multiple of the 32-position KV tile).</summary>
     public static (IReadOnlyList<LayerPlan> Plans, int[] PlanOfLayer) Build(IterationBatch batch, int layers, int splitTokens = AttentionKernel.SplitTokens)
@@ -79,6 +82,9 @@ public sealed record LayerPlan(int[] Rows, bool IsPrefix, int[] Positions, int[]
                 tiles.Add((pos0 + n, [first + o, n, tableOffset, pos0, 0, (pos0 + n + AttentionKernel.KvTile - 1) / AttentionKernel.KvTile, -1]));
             }
         }
+        if (tiles.Count > MaxTiles)
+            throw new UserInputException($"one iteration's attention needs {tiles.Count:N0} tiles, over CUDA's grid-Y limit of {MaxTiles:N0} per launch: " +
+                $"run fewer or shorter sequences per iteration, or longer decode splits (now {splitTokens} positions)");
         bool prefix = true;
         for (int i = 0; i < rows.Length && prefix; i++) prefix = rows[i] == i;
         // Longest first, so the blocks that take longest start first and the tail of the launch is short.

@@ -145,6 +145,6 @@ public static class PackedGemm
         // Scalar fallback keeps the same per-element fused chain.
         if (!accumulate) for (int j = 0; j < 16; j++) c[j] = 0;
         for (int kk = 0; kk < k; kk++, b += 16)
-            for (int j = 0; j < 16; j++) c[j] = MathF.FusedMultiplyAdd(a[kk], PackedMatrix.FromBf16(b[j]), c[j]);
+            for (int j = 0; j < 16; j++) c[j] = MathF.FusedMultiplyAdd(a[kk], Bf16.ToFloat(b[j]), c[j]);
     }
 }

@@ -4,7 +4,7 @@ namespace LayeredPrefill.Kernels.Simd;
 /// <remarks>
 /// The micro-kernel reads one contiguous 16-element line per k and widens it to fp32 (a bf16 is the top half of an
 /// fp32), so the math stays fp32 while the weights take half the memory and half the bandwidth, as on the GPUs. The last
-/// panel is zero-padded. Values are rounded to the nearest bf16 (ties to even) when packed.
+/// panel is zero-padded. Values are rounded to the nearest bf16 (ties to even, <see cref="Bf16"/>) when packed.
 /// </remarks>
 public sealed class PackedMatrix
 {
@@ -40,7 +40,7 @@ public sealed class PackedMatrix
             {
                 var src = rowMajor.Slice(kk * n + c0, width);
                 var dst = m.Data.AsSpan((p * k + kk) * PanelWidth, width);
-                for (int j = 0; j < width; j++) dst[j] = ToBf16(src[j]);
+                for (int j = 0; j < width; j++) dst[j] = Bf16.FromFloat(src[j]);
             }
         }
         return m;
@@ -59,7 +59,7 @@ public sealed class PackedMatrix
             for (int kk = 0; kk < k; kk++)
             {
                 var dst = m.Data.AsSpan((p * k + kk) * PanelWidth, width);
-                for (int j = 0; j < width; j++) dst[j] = ToBf16(value((long)kk * n + c0 + j));
+                for (int j = 0; j < width; j++) dst[j] = Bf16.FromFloat(value((long)kk * n + c0 + j));
             }
         });
         return m;
@@ -70,18 +70,4 @@ public sealed class PackedMatrix
         int panels = (n + PanelWidth - 1) / PanelWidth;
         return new PackedMatrix(k, n, panels, new ushort[(long)panels * k * PanelWidth]);
     }
-
-    /// <summary>The bf16 bits nearest to <paramref name="value"/> (ties to even; NaN stays NaN).</summary>
-    public static ushort ToBf16(float value)
-    {
-        uint bits = BitConverter.SingleToUInt32Bits(value);
-        if ((bits & 0x7FFFFFFFu) > 0x7F800000u) return 0x7FC0;
-        return (ushort)((bits + 0x7FFFu + ((bits >> 16) & 1u)) >> 16);
-    }
-
-    /// <summary>The float a bf16 bit pattern stands for.</summary>
-    public static float FromBf16(ushort bits) => BitConverter.UInt32BitsToSingle((uint)bits << 16);
-
-    /// <summary><paramref name="value"/> rounded to the nearest bf16, as an fp32 (what the kernel multiplies by).</summary>
-    public static float RoundToBf16(float value) => FromBf16(ToBf16(value));
 }

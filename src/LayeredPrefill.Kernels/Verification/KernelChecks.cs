@@ -22,7 +22,7 @@ public static class KernelChecks
         var rows = new List<KernelCheckRow>();
         float[] R(int n, float scale = 1f) => Enumerable.Range(0, n).Select(_ => (float)((random.NextDouble() * 2 - 1) * scale)).ToArray();
         // Weight matrices are bf16-exact, as every engine stores them (simd packs them to bf16): the reference then multiplies by the same numbers.
-        float[] W(int n, float scale = 1f) => R(n, scale).Select(Simd.PackedMatrix.RoundToBf16).ToArray();
+        float[] W(int n, float scale = 1f) => R(n, scale).Select(Bf16.Round).ToArray();
 
         // GEMM: odd rows and columns so register blocks and panels have remainders.
         int t = 13, k = 70, n = 37;

@@ -21,7 +21,7 @@ public static class PaperReport
     public static SweepDefinition Definition(double durationSeconds = 600, int seed = 0, string device = DefaultDevice, int seeds = 1)
     {
         var grids = PaperReference.Settings.Select(s => new SweepGrid([s.Model], [s.Trace], s.Rates)).ToList();
-        grids.Add(new SweepGrid(["qwen3-30b-a3b"], ["arxiv-long"], [PaperReference.VllmRate], PaperReference.VllmPrompts, PaperReference.VllmMaxModelLengthTokens));
+        grids.Add(new SweepGrid([PaperReference.VllmModel], [PaperReference.VllmTrace], [PaperReference.VllmRate], PaperReference.VllmPrompts, PaperReference.VllmMaxModelLengthTokens));
         string name = device == DefaultDevice ? "paper" : $"paper-{System.IO.Path.GetFileNameWithoutExtension(device)}";
         return new SweepDefinition(name, Policies, grids, RequestsPerPoint: null, DurationSeconds: durationSeconds,
             Device: device, TensorParallel: 2, Seed: seed, RejectedMeetSlo: true, Seeds: seeds).Validate("paper");
@@ -41,6 +41,10 @@ public static class PaperReport
             new ReferenceCurve("layered (paper)", "layered-adaptive", s.Rates, s.LayeredPercent),
         ];
     }
+
+    // The vLLM comparison's points, for the per-seed points and their spreads alike.
+    private static bool IsVllmPoint(string model, string trace, double ratePerSecond, int requests) =>
+        model == PaperReference.VllmModel && trace == PaperReference.VllmTrace && ratePerSecond == PaperReference.VllmRate && requests == PaperReference.VllmPrompts;
 
     private static void Prelude(ReportDocument doc, SweepDefinition d, IReadOnlyList<PointResult> points)
     {
@@ -78,9 +82,9 @@ public static class PaperReport
             doc.P($"Points within ±10 of the paper: {all.Count(e => Math.Abs(e) <= 10)} of {all.Length}. Mean absolute error: " +
                 string.Join(", ", errors.Where(e => e.Value.Count > 0).Select(e => $"{e.Key} {Fmt.N(e.Value.Average(Math.Abs), "0.0")} points")) + ".");
 
-        doc.H(2, "Against vLLM: Qwen3-30B-A3B, arXiv, 1.5 req/s, 100 prompts, TP 2, max model length 16384");
-        var vllm = spreads.Where(p => p.Model == "qwen3-30b-a3b" && p.Trace == "arxiv-long" && p.RatePerSecond == PaperReference.VllmRate
-            && p.Requests == PaperReference.VllmPrompts).ToArray();
+        doc.H(2, $"Against vLLM: Qwen3-30B-A3B, arXiv, {Fmt.Rate(PaperReference.VllmRate)} req/s, {PaperReference.VllmPrompts} prompts, TP 2, " +
+            $"max model length {PaperReference.VllmMaxModelLengthTokens}");
+        var vllm = spreads.Where(p => IsVllmPoint(p.Model, p.Trace, p.RatePerSecond, p.Requests)).ToArray();
         double Sim(string policy, string key)
         {
             var p = vllm.FirstOrDefault(x => x.Policy == policy);
@@ -104,9 +108,8 @@ public static class PaperReport
                     Fmt.N((m.LayeredMs / m.VllmMs - 1) * 100, "+0;-0") + "%", Fmt.N((l / c - 1) * 100, "+0;-0") + "%",
                 ];
             }).ToArray()));
-        // 100 prompts are a small sample: say how far the seeds' own means spread, so a miss inside that spread reads as one.
-        var vllmPoints = points.Where(p => p.Model == "qwen3-30b-a3b" && p.Trace == "arxiv-long" && p.RatePerSecond == PaperReference.VllmRate
-            && p.Requests == PaperReference.VllmPrompts).ToArray();
+        // The comparison's prompts are a small sample: say how far the seeds' own means spread, so a miss inside that spread reads as one.
+        var vllmPoints = points.Where(p => IsVllmPoint(p.Model, p.Trace, p.RatePerSecond, p.Requests)).ToArray();
         if (vllmPoints.Select(p => p.Seed).Distinct().Count() > 1)
         {
             string Range(string policy, Func<PointResult, double> metric)
@@ -114,7 +117,7 @@ public static class PaperReport
                 var v = vllmPoints.Where(p => p.Policy == policy).Select(metric).ToArray();
                 return v.Length == 0 ? "–" : $"{Fmt.N(v.Min(), "0.0")}–{Fmt.N(v.Max(), "0.0")}";
             }
-            doc.P($"Spread of the seeds' own means (100 prompts each): mean TTFT {Range("chunked-512", p => p.MeanTtftMs)} ms chunked, " +
+            doc.P($"Spread of the seeds' own means ({PaperReference.VllmPrompts} prompts each): mean TTFT {Range("chunked-512", p => p.MeanTtftMs)} ms chunked, " +
                 $"{Range("layered-adaptive", p => p.MeanTtftMs)} ms layered; mean TPOT {Range("chunked-512", p => p.MeanTpotMs)} ms chunked, " +
                 $"{Range("layered-adaptive", p => p.MeanTpotMs)} ms layered.");
         }

@@ -32,19 +32,14 @@ public static class SweepReport
     private static IEnumerable<(string Model, string Trace)> SettingsOf(IReadOnlyList<PointResult> points) =>
         points.Select(p => (p.Model, p.Trace)).Distinct();
 
-    /// <summary>The middle rate of a setting, where the Pareto plot and the bars are drawn.</summary>
-    public static double MiddleRate(IEnumerable<PointResult> points)
+    // The middle rate of a setting, where the Pareto plot and the bars are drawn. The capacity search's probes sit at rates of
+    // their own, so the middle is taken over the grid's rates (where every policy was run) when the setting has points there.
+    private static double MiddleRate(SweepDefinition d, IEnumerable<PointResult> points)
     {
-        var rates = points.Select(p => p.RatePerSecond).Distinct().Order().ToArray();
+        var gridRates = d.Grids.SelectMany(g => g.Rates).ToHashSet();
+        var onGrid = points.Where(p => gridRates.Contains(p.RatePerSecond)).ToArray();
+        var rates = (onGrid.Length > 0 ? onGrid : points).Select(p => p.RatePerSecond).Distinct().Order().ToArray();
         return rates[rates.Length / 2];
-    }
-
-    // The capacity search's probes sit at rates of their own: the middle of the grid's rates is where every policy was run.
-    private static IEnumerable<PointResult> GridRates(SweepDefinition d, IEnumerable<PointResult> points)
-    {
-        var rates = d.Grids.SelectMany(g => g.Rates).ToHashSet();
-        var onGrid = points.Where(p => rates.Contains(p.RatePerSecond)).ToArray();
-        return onGrid.Length > 0 ? onGrid : points;
     }
 
     private static void Configuration(ReportDocument doc, SweepDefinition d, IReadOnlyList<PointResult> points)
@@ -89,7 +84,7 @@ public static class SweepReport
             }
             if (here.Select(p => p.RatePerSecond).Distinct().Count() > 1)
                 doc.Add(new Figure(SloAttainmentPlot.Render(SeedSpread.Of(allSeeds), d.Policies, $"SLO attainment vs rate — {model}, {trace}", plots, $"slo-{stem}", references?.Invoke(model, trace))));
-            double mid = MiddleRate(GridRates(d, here));
+            double mid = MiddleRate(d, here);
             doc.Add(new Figure(ParetoPlot.Render(here.Where(p => p.RatePerSecond == mid).ToArray(),
                 $"TTFT vs p99 ITL at {Fmt.Rate(mid)} req/s — {model}, {trace}", plots, $"pareto-{stem}")));
             doc.Add(Table(here));
@@ -123,7 +118,7 @@ public static class SweepReport
         doc.P("Per policy, model and trace, at each setting's middle swept rate. Tokens = prompt + generated tokens.");
         BarGroup Group(PointResult[] g, Func<PointResult, double> value)
         {
-            double mid = MiddleRate(GridRates(d, g));
+            double mid = MiddleRate(d, g);
             return new BarGroup($"{g[0].Model} / {g[0].Trace} @ {Fmt.Rate(mid)}",
                 d.Policies.Select(pol => g.Where(p => p.Policy == pol && p.RatePerSecond == mid).Select(value).DefaultIfEmpty(double.NaN).First()).ToArray());
         }
@@ -170,7 +165,7 @@ public static class SweepReport
     private static void PerRequest(ReportDocument doc, SweepDefinition d, IReadOnlyList<PointResult> points, string plots, CancellationToken cancel)
     {
         var first = points[0];
-        double rate = MiddleRate(GridRates(d, points.Where(p => p.Model == first.Model && p.Trace == first.Trace)));
+        double rate = MiddleRate(d, points.Where(p => p.Model == first.Model && p.Trace == first.Trace));
         var (images, description) = Showcase.Render(d, first.Model, first.Trace, rate, d.ParsedPolicies(), plots, cancel);
         doc.H(2, "One request through time");
         doc.P(description);

@@ -85,7 +85,13 @@ public static class PaperReference
             "the simulation does not reproduce.",
     };
 
-    /// <summary>Rate and prompt count of the vLLM comparison.</summary>
+    /// <summary>Model of the vLLM comparison.</summary>
+    public const string VllmModel = "qwen3-30b-a3b";
+
+    /// <summary>Trace of the vLLM comparison.</summary>
+    public const string VllmTrace = "arxiv-long";
+
+    /// <summary>Arrival rate of the vLLM comparison (requests per second).</summary>
     public const double VllmRate = 1.5;
 
     /// <summary>Prompts in the vLLM comparison.</summary>

@@ -1,3 +1,4 @@
+using LayeredPrefill.Kernels;
 using LayeredPrefill.Kernels.Cuda;
 using LayeredPrefill.Execution.Roofline;
 using Xunit;

@@ -92,6 +92,18 @@ public class LayerPlanTests
     }
 
     [Fact]
+    public void MoreTilesThanCudaGridYHoldsIsRefusedOnTheHost()
+    {
+        // 8,192 positions in splits of 32 = 256 tiles a decode: 255 decodes fit in grid Y's 65,535, 256 do not.
+        var fits = LayerPlan.Build(Batch(1, Enumerable.Repeat(8191, 255).ToArray(), []), 1, 32).Plans[0];
+        Assert.Equal(255 * 256, fits.TileCount);
+        var e = Assert.Throws<UserInputException>(() => LayerPlan.Build(Batch(1, Enumerable.Repeat(8191, 256).ToArray(), []), 1, 32));
+        Assert.Contains("grid-Y limit", e.Message);
+        Assert.Contains("decode splits", e.Message);
+        Assert.DoesNotContain('\n', e.Message);
+    }
+
+    [Fact]
     public void ScatteredRowsAreNotAPrefix()
     {
         // A plan whose prefill runs layers the decodes do not reach cannot exist in a real plan, but a hand plan can put a

@@ -1,3 +1,4 @@
+using LayeredPrefill.Kernels;
 using LayeredPrefill.Kernels.Simd;
 using LayeredPrefill.Kernels.Verification;
 using Xunit;
@@ -15,7 +16,7 @@ public sealed class PackedGemmTests
         int rows = 53;
         var a = Enumerable.Range(0, rows * k).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray();
         // bf16-exact weights: the packed matrix stores bf16, so the reference multiplies by the same numbers.
-        var w = Enumerable.Range(0, k * n).Select(_ => PackedMatrix.RoundToBf16((float)(random.NextDouble() * 2 - 1))).ToArray();
+        var w = Enumerable.Range(0, k * n).Select(_ => Bf16.Round((float)(random.NextDouble() * 2 - 1))).ToArray();
         var packed = PackedMatrix.Pack(w, k, n);
         var batch = Enumerable.Repeat(float.NaN, rows * n).ToArray();
         PackedGemm.Run(a, rows, packed, batch);
@@ -39,10 +40,10 @@ public sealed class PackedGemmTests
         Assert.Equal(2L * PackedMatrix.PanelWidth * 2 * k, PackedMatrix.BytesFor(k, n)); // two panels of 16 columns, 2 bytes each
         for (int i = 0; i < w.Length; i++)
         {
-            float r = PackedMatrix.RoundToBf16(w[i]);
+            float r = Bf16.Round(w[i]);
             Assert.True(Math.Abs(r - w[i]) <= Math.Abs(w[i]) / 256, $"{w[i]} rounded to {r}");
             Assert.Equal(0u, BitConverter.SingleToUInt32Bits(r) & 0xFFFF);
         }
-        Assert.True(float.IsNaN(PackedMatrix.RoundToBf16(float.NaN)));
+        Assert.True(float.IsNaN(Bf16.Round(float.NaN)));
     }
 }
