@@ -1,6 +1,6 @@
 namespace LayeredPrefill.Tests;
 
-/// <summary>The layout rules of ARCHITECTURE.md, read from the source files: folders are namespaces, dependencies between
+/// <summary>The project's layout rules, read from the source files: folders are namespaces, dependencies between
 /// folders point one way, and the tests mirror the source folders.</summary>
 public sealed class SourceLayoutTests
 {

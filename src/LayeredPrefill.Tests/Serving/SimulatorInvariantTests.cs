@@ -4,7 +4,7 @@ using LayeredPrefill.Serving;
 
 namespace LayeredPrefill.Tests.Serving;
 
-/// <summary>ARCHITECTURE.md invariants that hold without kernels, over many seeded random workloads.</summary>
+/// <summary>The serving invariants (conservation, stall-free decodes, KV capacity, determinism) that hold without kernels, over many seeded random workloads.</summary>
 public class SimulatorInvariantTests
 {
     private const int Cases = 500;

@@ -4,7 +4,7 @@ using Xunit;
 
 namespace LayeredPrefill.Tests.Kernels.Cuda;
 
-/// <summary>What pass 2's tile kernels must look like in PTX (compiled here, no GPU) and how the layer picks them.</summary>
+/// <summary>What the tensor-core tile kernels must look like in PTX (compiled here, no GPU) and how the layer picks them.</summary>
 public class TileKernelPtxTests
 {
     private static readonly Lazy<IReadOnlyDictionary<string, string>> Ptx = new(PtxDump.Compile);
@@ -43,7 +43,7 @@ public class TileKernelPtxTests
     public void V7KernelUsesLdmatrixAndViewLoadsButNoCpAsync()
     {
         string ptx = Ptx.Value["grouped_gemm_v7"];
-        // cp.async anywhere in the kernel makes ptxas keep every inline-asm operand slot in local memory (pass 3).
+        // cp.async anywhere in the kernel makes ptxas keep every inline-asm operand slot in local memory (results/gpu/NOTES.md has the stacks measured).
         Assert.DoesNotContain("cp.async", ptx);
         Assert.DoesNotContain("ld.global.nc.v4", ptx);
         Assert.True(Regex.Matches(ptx, "ldmatrix.sync.aligned.m8n8.x4.shared.b16").Count >= 6, "v7: expected 6 ldmatrix.x4 per k16 step");
