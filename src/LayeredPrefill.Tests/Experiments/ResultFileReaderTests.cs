@@ -2,7 +2,7 @@ using LayeredPrefill.Experiments;
 
 namespace LayeredPrefill.Tests.Experiments;
 
-/// <summary>Reading result files back for `convert`: an index names run files only.</summary>
+/// <summary>Reading result files back for `convert`: an index names run files only, and a written energy source reads back as it was.</summary>
 public sealed class ResultFileReaderTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("lp-reader-").FullName;
@@ -44,4 +44,15 @@ public sealed class ResultFileReaderTests : IDisposable
         var e = Assert.Throws<UserInputException>(() => ResultFileReader.ReadFile(index));
         Assert.Equal($"{index}: run 1 of the index has no file name ('file' must be a string)", e.Message);
     }
+
+    [Theory]
+    [InlineData("not measured (nvml reported none)", "nvml")]
+    [InlineData("not measured ( reported none)", "")]
+    [InlineData("not measured (", "not measured (")]
+    [InlineData("not measured (x", "not measured (x")]
+    [InlineData("not measured (reported none)", "not measured (reported none)")]
+    [InlineData("not measured: the simd kernels run on a CPU, which has no energy counter here", "not measured: the simd kernels run on a CPU, which has no energy counter here")]
+    [InlineData("", "")]
+    public void A_written_energy_source_reads_back_without_its_not_measured_wrapping(string written, string source) =>
+        Assert.Equal(source, ResultJson.EnergySourceOf(written));
 }

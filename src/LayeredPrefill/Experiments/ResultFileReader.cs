@@ -118,7 +118,7 @@ public static class ResultFileReader
                 r.GetProperty("tensor_parallel_size").GetInt32(), Str(r, "workload"),
                 Int(r, "max_num_seqs"), Dbl(r, "gpu_memory_utilization"), Int(r, "kv_block_tokens"), Long(r, "kv_capacity_tokens"), Int(r, "max_model_len"),
                 Str(r, "routing"), r.GetProperty("slo_ttft_ms").GetDouble(), r.GetProperty("slo_itl_ms").GetDouble(), goodput,
-                Str(r, "energy_source") is var e && e.StartsWith("not measured (", StringComparison.Ordinal) ? e["not measured (".Length..^" reported none)".Length] : e,
+                ResultJson.EnergySourceOf(Str(r, "energy_source")),
                 r.TryGetProperty("slo_source", out var slo) && slo.ValueKind == JsonValueKind.String ? slo.GetString()! : RunContext.PaperSlo);
         }
         return Stored(Header(), r, source);

@@ -151,9 +151,18 @@ public static class ResultJson
         foreach (var (key, value) in IterationKeysSummary) Number(w, key, value(m));
     }
 
+    private const string NotMeasuredOpening = "not measured (", NotMeasuredClosing = " reported none)";
+
     // An energy of 0 J means nothing measured it: the source then says so rather than naming a meter that did not run.
     private static string EnergyNotMeasured(string source) =>
-        source.StartsWith("not measured", StringComparison.Ordinal) ? source : $"not measured ({source} reported none)";
+        source.StartsWith("not measured", StringComparison.Ordinal) ? source : NotMeasuredOpening + source + NotMeasuredClosing;
+
+    /// <summary>The energy source a written energy_source names: <see cref="EnergyNotMeasured"/>'s wrapping taken off, any other text as it is.</summary>
+    internal static string EnergySourceOf(string written) =>
+        written.Length >= NotMeasuredOpening.Length + NotMeasuredClosing.Length
+        && written.StartsWith(NotMeasuredOpening, StringComparison.Ordinal) && written.EndsWith(NotMeasuredClosing, StringComparison.Ordinal)
+            ? written[NotMeasuredOpening.Length..^NotMeasuredClosing.Length]
+            : written;
 
     private static void Latency(Utf8JsonWriter w, string name, LatencySummary s)
     {
