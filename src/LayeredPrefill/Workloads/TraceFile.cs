@@ -13,8 +13,10 @@ public static class TraceFile
         if (Directory.Exists(path)) throw new UserInputException($"{path}: cannot read the trace (it is a directory, not a trace file)");
         name ??= Path.GetFileNameWithoutExtension(path);
         if (string.IsNullOrWhiteSpace(path)) throw new UserInputException("--trace-file: the path is empty");
-        // Only a regular file is sniffed (a FIFO or device would be consumed by the peek): the others go to the CSV reader as before.
-        if (!File.Exists(path) || (File.GetAttributes(path) & (FileAttributes.Device | FileAttributes.ReparsePoint)) != 0 || new FileInfo(path).Length == 0)
+        // Only a regular file (a link's target counts) is sniffed: peeking at a FIFO or device would consume what the reader then
+        // needs. Those, an empty file and a missing path go to the CSV reader, which reads a stream once and says what is wrong.
+        var stat = LayeredPrefill.IO.FileStat.Of(path, followLinks: true);
+        if (stat.Kind != LayeredPrefill.IO.FileKind.Regular || stat.Size == 0)
             return new(TraceReader.ReadFile(path, name), []);
         string? first;
         using (var lines = LayeredPrefill.IO.BoundedFile.OpenLines(path, LayeredPrefill.IO.ReadLimits.Trace, prefix => CsvLine.FieldNumberAt(prefix)))
