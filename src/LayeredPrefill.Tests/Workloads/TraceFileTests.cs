@@ -3,7 +3,7 @@ using LayeredPrefill.Workloads;
 namespace LayeredPrefill.Tests.Workloads;
 
 /// <summary>The trace layouts users have: BurstGPT, Date/Time token counts and Mooncake / vLLM timed-trace JSONL, picked by their
-/// first line (a link's target's).</summary>
+/// first line (a link's target's), each held to the same row bound.</summary>
 public sealed class TraceFileTests
 {
     [Fact]
@@ -57,6 +57,20 @@ public sealed class TraceFileTests
         {
             Directory.Delete(dir, recursive: true);
         }
+    }
+
+    [Theory]
+    [InlineData("good_mooncake.jsonl", 3)]
+    [InlineData("good_burstgpt.csv", 5)]  // the failed request on line 3 is left out, not kept
+    [InlineData("good_datetime_counts.csv", 4)]
+    [InlineData("good_splitwise.csv", 4)]
+    [InlineData("good_vidur_out_of_order.csv", 4)]
+    public void Every_layout_refuses_the_row_past_the_bound_naming_it(string fixture, int line)
+    {
+        string path = Fixture.Path("traces", fixture);
+        Assert.NotEmpty(TraceFile.Read(path, "t", maxRows: 20).Trace.Rows);
+        var e = Assert.Throws<UserInputException>(() => TraceFile.Read(path, "t", maxRows: 2));
+        Assert.Equal($"{path}:{line}:1: more than 2 rows (the most a trace may have; sample it first)", e.Message);
     }
 
     [Fact]
