@@ -236,7 +236,7 @@ public static class ResultJson
     }
 
     /// <summary>One iteration-log entry's keys: what ran, through which layers, and what it moved and cost.</summary>
-    internal static readonly (string Key, Func<IterationRecord, double> Value)[] IterationKeys =
+    private static readonly (string Key, Func<IterationRecord, double> Value)[] IterationKeys =
     [
         ("i", it => it.Index), ("start_s", it => it.StartSeconds), ("duration_s", it => it.DurationSeconds),
         ("decode_tokens", it => it.DecodeTokens), ("prefill_tokens", it => it.PrefillTokens), ("prefill_requests", it => it.PrefillRequests),
@@ -272,13 +272,13 @@ public static class ResultJson
     }
 
     // JSON has no NaN: an undefined metric (no samples) is written as null.
-    internal static void Number(Utf8JsonWriter w, string name, double value)
+    private static void Number(Utf8JsonWriter w, string name, double value)
     {
         if (double.IsFinite(value)) w.WriteNumber(name, value);
         else w.WriteNull(name);
     }
 
-    internal static void NullableNumber(Utf8JsonWriter w, string name, double? value)
+    private static void NullableNumber(Utf8JsonWriter w, string name, double? value)
     {
         if (value is { } v) Number(w, name, v);
         else w.WriteNull(name);

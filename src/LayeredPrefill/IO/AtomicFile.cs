@@ -65,8 +65,8 @@ public static class AtomicFile
     }
 
     /// <summary>True when <paramref name="fileName"/> is one of this writer's temporaries or probes (left behind only by a hard kill).</summary>
-    public static bool IsTemporary(string fileName) =>
-        fileName.Contains(TempMarker, StringComparison.Ordinal) || fileName.StartsWith(".write-probe-", StringComparison.Ordinal);
+    /// <remarks>A probe takes a temporary's name (<see cref="TemporaryName"/>), so one marker finds both.</remarks>
+    public static bool IsTemporary(string fileName) => fileName.Contains(TempMarker, StringComparison.Ordinal);
 
     /// <summary>Deletes the temporaries a killed writer left in <paramref name="folder"/> (not below it); only call it while no other writer uses the folder.</summary>
     /// <returns>How many were removed.</returns>
