@@ -10,10 +10,10 @@ namespace LayeredPrefill.Experiments;
 public sealed record StoredRun(RunHeader Header, RunResult Run, ServingMetrics Metrics, bool HasIterationLog, bool HasTokenIds);
 
 /// <summary>
-/// Reads result files of either layout, for <c>convert</c>: format 1 (one "config" block and a "results" array, as `compare
-/// --output` wrote before) and format 2 (a flat run file, or an index of them). Metrics are derived again from the stored
-/// per-request timelines, so a file must have them (--timelines); traffic and energy totals are taken as stored, since a file
-/// without its iteration log holds them only there.
+/// Reads result files of either layout, for <c>convert</c>: format 1 (one "config" block and a "results" array: older files,
+/// which convert brings to the current layout) and format 2 (a flat run file, or an index of them). Metrics are derived again
+/// from the stored per-request timelines, so a file must have them (--timelines); traffic and energy totals are taken as
+/// stored, since a file without its iteration log holds them only there.
 /// </summary>
 public static class ResultFileReader
 {
