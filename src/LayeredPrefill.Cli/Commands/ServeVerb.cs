@@ -26,6 +26,7 @@ internal static class ServeVerb
             var kind = OutputFormat.Resolve(parse, options.Format, options.Json);
             string? output = ExperimentSetup.OutputPath(options, parse);
             string? requestsCsv = ExperimentSetup.RequestsCsvPath(options, parse);
+            RunContext.Now(); // each result is stamped as its policy finishes: a bad SOURCE_DATE_EPOCH is refused now, not after the work
             var goodput = GoodputObjectives.Parse(parse.GetValue(options.Goodput));
             // Notes wait until every option has been checked, so a refused run prints its one error line only.
             var notes = new List<string>();

@@ -4,7 +4,8 @@ using LayeredPrefill.IO;
 namespace LayeredPrefill.Tests.IO;
 
 /// <summary>The one writer: bounded temporary names, destinations checked before the work, devices and FIFOs written through
-/// (never replaced), any I/O failure one line with the previous file untouched and nothing left behind.</summary>
+/// (never replaced), this process's stdout and stderr through their descriptors, any I/O failure one line with the previous
+/// file untouched and nothing left behind.</summary>
 public sealed class AtomicFileTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("lp-writer-").FullName;
@@ -121,6 +122,55 @@ public sealed class AtomicFileTests : IDisposable
         Assert.Equal("cannot write '/dev/full': no space left on device", e.Message);
         Assert.Equal(FileKind.CharacterDevice, FileStat.Of("/dev/full", followLinks: false).Kind);
         Assert.Equal(FileKind.CharacterDevice, FileStat.Of("/dev/null", followLinks: false).Kind);
+    }
+
+    [Fact]
+    public void A_regular_file_under_dev_shm_is_replaced_not_overwritten_in_place()
+    {
+        if (!Directory.Exists("/dev/shm")) return;
+        string path = Path.Combine("/dev/shm", $"lp-writer-{Environment.ProcessId}-{Guid.NewGuid():N}.json");
+        try
+        {
+            File.WriteAllText(path, "a much longer previous result\n");
+            Assert.Equal(WriteMode.Replace, AtomicFile.Check(path, "--output").Mode);
+            AtomicFile.WriteAllText(path, "{}\n");
+            Assert.Equal("{}\n", File.ReadAllText(path));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Theory]
+    [InlineData("/dev/stdout", 1)]
+    [InlineData("/dev/stderr", 2)]
+    [InlineData("/dev/fd/1", 1)]
+    [InlineData("/dev/fd/2", 2)]
+    [InlineData("/proc/self/fd/1", 1)]
+    [InlineData("/proc/self/fd/2", 2)]
+    [InlineData("/proc/{pid}/fd/1", 1)]
+    [InlineData("/proc/{pid}/fd/2", 2)]
+    [InlineData("/dev/fd/0", null)]
+    [InlineData("/dev/fd/3", null)]
+    [InlineData("/dev/fd/10", null)]
+    [InlineData("/proc/{other}/fd/1", null)]
+    [InlineData("/dev/shm/out.json", null)]
+    [InlineData("/dev/null", null)]
+    public void Only_this_processs_stdout_and_stderr_are_its_standard_streams(string path, int? descriptor)
+    {
+        string full = path.Replace("{pid}", "4242").Replace("{other}", "4243");
+        Assert.Equal(descriptor, StandardStream.Named(full, processId: 4242));
+    }
+
+    [Fact]
+    public void Stdout_and_stderr_are_written_through_the_inherited_descriptor()
+    {
+        if (OperatingSystem.IsWindows()) return;
+        var target = AtomicFile.Check("/dev/stdout", "--output");
+        Assert.Equal(WriteMode.StandardStream, target.Mode);
+        Assert.Equal(1, target.Descriptor);
+        Assert.Equal(2, AtomicFile.Check($"/proc/{Environment.ProcessId}/fd/2", "--output").Descriptor);
     }
 
     [Fact]

@@ -43,6 +43,29 @@ public sealed class BoundedRunTests
     }
 
     [Fact]
+    public void Slots_all_held_by_requests_no_plan_runs_are_a_bug_reported_not_a_loop()
+    {
+        // With --max-concurrency 1 the second request waits for the first's slot, which a scheduler that never plans never frees.
+        var requests = new[] { new Request(0, 0, 64, 4), new Request(1, 0, 64, 4) };
+        var simulator = new ServingSimulator(new StuckScheduler(), new LinearCostExecutor());
+        var e = Assert.Throws<InvalidOperationException>(() => simulator.Run(new Workload("w", requests), maxConcurrency: 1));
+        Assert.Equal("stuck: all 1 client slots are held by requests none can be scheduled, so none of the 1 waiting can be sent", e.Message);
+        Assert.Throws<ArgumentOutOfRangeException>(() => simulator.Run(new Workload("w", requests), maxConcurrency: 0));
+    }
+
+    // Accepts every request and never plans one: what a scheduler bug (or a request it can never fit) looks like to the loop.
+    private sealed class StuckScheduler : IScheduler
+    {
+        private int _accepted;
+        public string Name => "stuck";
+        public bool Enqueue(Request request) { _accepted++; return true; }
+        public bool HasWork => _accepted > 0;
+        public IterationPlan? Plan() => null;
+        public IterationOutcome Complete(IterationPlan plan) => throw new InvalidOperationException("nothing was planned");
+        public long KvBlocksUsed => 0;
+    }
+
+    [Fact]
     public void Every_built_in_device_is_within_the_physical_ranges()
     {
         foreach (string name in DeviceCatalog.Names)

@@ -10,10 +10,10 @@ namespace LayeredPrefill.Experiments;
 public sealed record StoredRun(RunHeader Header, RunResult Run, ServingMetrics Metrics, bool HasIterationLog, bool HasTokenIds);
 
 /// <summary>
-/// Reads result files of either layout, for <c>convert</c>: format 1 (one "config" block and a "results" array, as `compare
-/// --output` wrote before) and format 2 (a flat run file, or an index of them). Metrics are derived again from the stored
-/// per-request timelines, so a file must have them (--timelines); traffic and energy totals are taken as stored, since a file
-/// without its iteration log holds them only there.
+/// Reads result files of either layout, for <c>convert</c>: format 1 (one "config" block and a "results" array: older files,
+/// which convert brings to the current layout) and format 2 (a flat run file, or an index of them). Metrics are derived again
+/// from the stored per-request timelines, so a file must have them (--timelines); traffic and energy totals are taken as
+/// stored, since a file without its iteration log holds them only there.
 /// </summary>
 public static class ResultFileReader
 {
@@ -23,16 +23,23 @@ public static class ResultFileReader
     public sealed record Overrides(string? ExecutorDevice = null, string? Date = null, GoodputObjectives? Goodput = null);
 
     /// <summary>Every run of the file at <paramref name="path"/>.</summary>
-    public static IReadOnlyList<StoredRun> ReadFile(string path, Overrides? overrides = null)
+    public static IReadOnlyList<StoredRun> ReadFile(string path, Overrides? overrides = null) => ReadFile(path, overrides ?? new Overrides(), indexAllowed: true);
+
+    /// <summary>Every run of a result file's <paramref name="json"/>; <paramref name="folder"/> resolves an index's files.</summary>
+    public static IReadOnlyList<StoredRun> Parse(string json, string source, Overrides overrides, string folder) =>
+        Parse(json, source, overrides, folder, indexAllowed: true);
+
+    private static IReadOnlyList<StoredRun> ReadFile(string path, Overrides overrides, bool indexAllowed)
     {
         if (Directory.Exists(path)) throw new UserInputException($"{path}: is a directory, not a result file");
         // The bounded reader, as every input: size, NUL bytes and encoding are refused in one line.
         string text = LayeredPrefill.IO.BoundedFile.ReadAllText(path, LayeredPrefill.IO.ReadLimits.ResultFile("the result file"));
-        return Parse(text, path, overrides ?? new Overrides(), Path.GetDirectoryName(Path.GetFullPath(path)) ?? ".");
+        return Parse(text, path, overrides, Path.GetDirectoryName(Path.GetFullPath(path)) ?? ".", indexAllowed);
     }
 
-    /// <summary>Every run of a result file's <paramref name="json"/>; <paramref name="folder"/> resolves an index's files.</summary>
-    public static IReadOnlyList<StoredRun> Parse(string json, string source, Overrides overrides, string folder)
+    // An index names the run files beside it, and only those (compare, convert and sweep write no index of indexes):
+    // reading one level deep is all an index needs, and an index that names itself or a cycle cannot recurse.
+    private static IReadOnlyList<StoredRun> Parse(string json, string source, Overrides overrides, string folder, bool indexAllowed)
     {
         try
         {
@@ -43,8 +50,12 @@ public static class ResultFileReader
             if (version == 1) return V1(root, source, overrides);
             if (version != ResultJson.FormatVersion) throw new FormatException($"format_version {version} is not 1 or {ResultJson.FormatVersion}");
             if (root.TryGetProperty("kind", out var kind) && kind.GetString() == "index")
+            {
+                if (!indexAllowed)
+                    throw new UserInputException($"{source}: is an index, but an index may only name run files");
                 return root.GetProperty("runs").EnumerateArray()
-                    .SelectMany(r => ReadFile(Path.Combine(folder, r.GetProperty("file").GetString()!), overrides)).ToArray();
+                    .SelectMany((r, i) => ReadFile(Path.Combine(folder, RunFileName(r, i, source)), overrides, indexAllowed: false)).ToArray();
+            }
             return [V2(root, source, overrides)];
         }
         catch (JsonException e)
@@ -56,6 +67,11 @@ public static class ResultFileReader
             throw new UserInputException($"{source}: not a layered-prefill result file ({e.Message.Split('\n')[0]})");
         }
     }
+
+    private static string RunFileName(JsonElement run, int position, string source) =>
+        run.ValueKind == JsonValueKind.Object && run.TryGetProperty("file", out var file) && file.ValueKind == JsonValueKind.String
+            ? file.GetString()!
+            : throw new UserInputException($"{source}: run {position + 1} of the index has no file name ('file' must be a string)");
 
     private static IReadOnlyList<StoredRun> V1(JsonElement root, string source, Overrides o)
     {
@@ -102,7 +118,7 @@ public static class ResultFileReader
                 r.GetProperty("tensor_parallel_size").GetInt32(), Str(r, "workload"),
                 Int(r, "max_num_seqs"), Dbl(r, "gpu_memory_utilization"), Int(r, "kv_block_tokens"), Long(r, "kv_capacity_tokens"), Int(r, "max_model_len"),
                 Str(r, "routing"), r.GetProperty("slo_ttft_ms").GetDouble(), r.GetProperty("slo_itl_ms").GetDouble(), goodput,
-                Str(r, "energy_source") is var e && e.StartsWith("not measured (", StringComparison.Ordinal) ? e["not measured (".Length..^" reported none)".Length] : e,
+                ResultJson.EnergySourceOf(Str(r, "energy_source")),
                 r.TryGetProperty("slo_source", out var slo) && slo.ValueKind == JsonValueKind.String ? slo.GetString()! : RunContext.PaperSlo);
         }
         return Stored(Header(), r, source);

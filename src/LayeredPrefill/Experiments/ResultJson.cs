@@ -151,9 +151,18 @@ public static class ResultJson
         foreach (var (key, value) in IterationKeysSummary) Number(w, key, value(m));
     }
 
+    private const string NotMeasuredOpening = "not measured (", NotMeasuredClosing = " reported none)";
+
     // An energy of 0 J means nothing measured it: the source then says so rather than naming a meter that did not run.
     private static string EnergyNotMeasured(string source) =>
-        source.StartsWith("not measured", StringComparison.Ordinal) ? source : $"not measured ({source} reported none)";
+        source.StartsWith("not measured", StringComparison.Ordinal) ? source : NotMeasuredOpening + source + NotMeasuredClosing;
+
+    /// <summary>The energy source a written energy_source names: <see cref="EnergyNotMeasured"/>'s wrapping taken off, any other text as it is.</summary>
+    internal static string EnergySourceOf(string written) =>
+        written.Length >= NotMeasuredOpening.Length + NotMeasuredClosing.Length
+        && written.StartsWith(NotMeasuredOpening, StringComparison.Ordinal) && written.EndsWith(NotMeasuredClosing, StringComparison.Ordinal)
+            ? written[NotMeasuredOpening.Length..^NotMeasuredClosing.Length]
+            : written;
 
     private static void Latency(Utf8JsonWriter w, string name, LatencySummary s)
     {
@@ -227,7 +236,7 @@ public static class ResultJson
     }
 
     /// <summary>One iteration-log entry's keys: what ran, through which layers, and what it moved and cost.</summary>
-    internal static readonly (string Key, Func<IterationRecord, double> Value)[] IterationKeys =
+    private static readonly (string Key, Func<IterationRecord, double> Value)[] IterationKeys =
     [
         ("i", it => it.Index), ("start_s", it => it.StartSeconds), ("duration_s", it => it.DurationSeconds),
         ("decode_tokens", it => it.DecodeTokens), ("prefill_tokens", it => it.PrefillTokens), ("prefill_requests", it => it.PrefillRequests),
@@ -263,13 +272,13 @@ public static class ResultJson
     }
 
     // JSON has no NaN: an undefined metric (no samples) is written as null.
-    internal static void Number(Utf8JsonWriter w, string name, double value)
+    private static void Number(Utf8JsonWriter w, string name, double value)
     {
         if (double.IsFinite(value)) w.WriteNumber(name, value);
         else w.WriteNull(name);
     }
 
-    internal static void NullableNumber(Utf8JsonWriter w, string name, double? value)
+    private static void NullableNumber(Utf8JsonWriter w, string name, double? value)
     {
         if (value is { } v) Number(w, name, v);
         else w.WriteNull(name);

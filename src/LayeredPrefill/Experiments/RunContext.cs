@@ -27,9 +27,22 @@ public sealed record RunContext(string? Label, string Executor, string ExecutorB
         new(label, "roofline", "roofline", $"{spec.Device.Name} × TP {spec.TensorParallel}", RooflineEnergy, goodput, date);
 
     /// <summary>The date a result is stamped with: SOURCE_DATE_EPOCH (seconds, for byte-identical files) when set, else now (UTC).</summary>
-    public static DateTimeOffset Now()
+    /// <remarks>A value that is set but not a date is refused in one line (<see cref="FromSourceDateEpoch"/>); call this before the work.</remarks>
+    public static DateTimeOffset Now() => FromSourceDateEpoch(Environment.GetEnvironmentVariable("SOURCE_DATE_EPOCH")) ?? DateTimeOffset.UtcNow;
+
+    /// <summary>The date SOURCE_DATE_EPOCH's <paramref name="value"/> names, or null when it is unset or empty.</summary>
+    /// <remarks>
+    /// The reproducible-builds rule: an integer count of seconds since 1970 (UTC), as `date +%s` prints it, and a consumer fails on
+    /// anything else rather than stamping a guess. The range is the one a date can have (years 1 to 9999).
+    /// </remarks>
+    public static DateTimeOffset? FromSourceDateEpoch(string? value)
     {
-        string? epoch = Environment.GetEnvironmentVariable("SOURCE_DATE_EPOCH");
-        return long.TryParse(epoch, out long seconds) ? DateTimeOffset.FromUnixTimeSeconds(seconds) : DateTimeOffset.UtcNow;
+        if (string.IsNullOrWhiteSpace(value)) return null;
+        if (!LayeredPrefill.IO.PlainNumber.TryParseLong(value, out long seconds, out string why))
+            throw new UserInputException($"SOURCE_DATE_EPOCH: {why} (seconds since 1970-01-01 UTC, as `date +%s` prints)");
+        long earliest = DateTimeOffset.MinValue.ToUnixTimeSeconds(), latest = DateTimeOffset.MaxValue.ToUnixTimeSeconds();
+        if (seconds < earliest || seconds > latest)
+            throw new UserInputException($"SOURCE_DATE_EPOCH: {seconds} is out of range (seconds since 1970-01-01 UTC, from {earliest} to {latest})");
+        return DateTimeOffset.FromUnixTimeSeconds(seconds);
     }
 }

@@ -3,11 +3,13 @@ using System.Text;
 namespace LayeredPrefill.IO;
 
 /// <summary>
-/// The one writer. Regular files are written so that a reader never sees half of one: a temporary file in the same
-/// folder (hidden, its name bounded to 255 bytes), flushed to disk, then renamed over the target. A target that exists
-/// and is not a regular file (a character device such as /dev/stdout or a terminal, or a FIFO) is written through,
-/// never replaced. Any I/O failure (a full disk, a read-only file system) is a <see cref="UserInputException"/>
-/// naming the file, and leaves no temporary behind and the previous file untouched.
+/// The one writer. Regular files, under /dev and /proc as anywhere, are written so that a reader never sees half of one: a
+/// temporary file in the same folder (hidden, its name bounded to 255 bytes), flushed to disk, then renamed over the target.
+/// A target that exists and is not a regular file (a character device such as a terminal or /dev/null, or a FIFO) is written
+/// through, never replaced. A path naming this process's stdout or stderr (/dev/stdout, /dev/fd/2, /proc/self/fd/1, ...) is
+/// written through the inherited descriptor (<see cref="StandardStream"/>), whatever it leads to. Any I/O failure (a full
+/// disk, a read-only file system) is a <see cref="UserInputException"/> naming the file, and leaves no temporary behind and
+/// the previous file untouched.
 /// </summary>
 /// <remarks>
 /// Call <see cref="Check"/> (or <see cref="EnsureWritable"/>) with the option's name before any long work, so that a
@@ -40,8 +42,12 @@ public static class AtomicFile
     {
         ArgumentNullException.ThrowIfNull(write);
         var target = Resolve(path, option: null, probe: false);
-        if (target.Mode == WriteMode.WriteThrough) WriteThrough(target, write);
-        else Replace(target, write);
+        switch (target.Mode)
+        {
+            case WriteMode.Replace: Replace(target, write); break;
+            case WriteMode.WriteThrough: WriteThrough(target, write); break;
+            case WriteMode.StandardStream: WriteToStandardStream(target, write); break;
+        }
     }
 
     /// <summary>Appends <paramref name="text"/> to <paramref name="path"/>: only for files others append to as well (a CI job summary).</summary>
@@ -59,8 +65,8 @@ public static class AtomicFile
     }
 
     /// <summary>True when <paramref name="fileName"/> is one of this writer's temporaries or probes (left behind only by a hard kill).</summary>
-    public static bool IsTemporary(string fileName) =>
-        fileName.Contains(TempMarker, StringComparison.Ordinal) || fileName.StartsWith(".write-probe-", StringComparison.Ordinal);
+    /// <remarks>A probe takes a temporary's name (<see cref="TemporaryName"/>), so one marker finds both.</remarks>
+    public static bool IsTemporary(string fileName) => fileName.Contains(TempMarker, StringComparison.Ordinal);
 
     /// <summary>Deletes the temporaries a killed writer left in <paramref name="folder"/> (not below it); only call it while no other writer uses the folder.</summary>
     /// <returns>How many were removed.</returns>
@@ -103,17 +109,16 @@ public static class AtomicFile
         if (nameBytes > MaxNameBytes)
             throw new UserInputException($"{Prefix()}: its file name is {nameBytes} bytes, more than the {MaxNameBytes} a file name may have");
 
+        // Whatever this process's stdout or stderr leads to (a terminal, a pipe, the file of `> out`), the user means "print it there".
+        if (StandardStream.Named(full, Environment.ProcessId) is { } descriptor)
+            return new OutputTarget(full, option, WriteMode.StandardStream, Descriptor: descriptor);
         var itself = FileStat.Of(full, followLinks: false);
         var final = itself.Kind == FileKind.SymbolicLink ? FileStat.Of(full, followLinks: true) : itself;
-        // /dev/stdout and friends are links into /proc/self/fd: whatever they lead to, the user means "write to that stream".
-        bool stream = full.StartsWith("/dev/", StringComparison.Ordinal) || full.StartsWith("/proc/", StringComparison.Ordinal);
         switch (final.Kind)
         {
             case FileKind.Directory:
                 throw new UserInputException($"{Prefix()}: it is a directory, not a file");
             case FileKind.CharacterDevice or FileKind.Fifo:
-                return new OutputTarget(full, option, WriteMode.WriteThrough);
-            case FileKind.Regular when stream:
                 return new OutputTarget(full, option, WriteMode.WriteThrough);
             case FileKind.Missing when itself.Kind == FileKind.SymbolicLink:
                 throw new UserInputException($"{Prefix()}: it is a symbolic link to '{Echo.Of(SafeLinkTarget(full), 200)}', which does not exist");
@@ -199,6 +204,21 @@ public static class AtomicFile
         finally
         {
             TryDelete(temp);
+        }
+    }
+
+    private static void WriteToStandardStream(OutputTarget target, Action<Stream> write)
+    {
+        try
+        {
+            using var stream = new BufferedStream(StandardStream.Open(target.Descriptor!.Value), 1 << 16);
+            write(stream);
+            stream.Flush();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // What reached the stream stays there: it was the user's stream, not a file to roll back.
+            throw new UserInputException($"cannot write '{Echo.Of(target.Path, 200)}': {Reason(e)}");
         }
     }
 
@@ -295,10 +315,13 @@ public enum WriteMode
     Replace,
     /// <summary>An existing device or FIFO: opened and written in place.</summary>
     WriteThrough,
+    /// <summary>This process's own standard output or error: written through the descriptor it inherited, after what it printed.</summary>
+    StandardStream,
 }
 
 /// <summary>A destination checked before the work.</summary>
 /// <param name="Path">The full path as the user named it.</param>
 /// <param name="Option">The option that named it, for messages (null at write time).</param>
 /// <param name="Destination">The regular file a <see cref="WriteMode.Replace"/> renames over (a link's final target); null when written through.</param>
-public sealed record OutputTarget(string Path, string? Option, WriteMode Mode, string? Destination = null);
+/// <param name="Descriptor">The inherited descriptor a <see cref="WriteMode.StandardStream"/> writes to (1 or 2); null otherwise.</param>
+public sealed record OutputTarget(string Path, string? Option, WriteMode Mode, string? Destination = null, int? Descriptor = null);

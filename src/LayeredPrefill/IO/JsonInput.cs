@@ -5,9 +5,6 @@ namespace LayeredPrefill.IO;
 /// <summary>Checks shared by every JSON reader once the document has parsed.</summary>
 public static class JsonInput
 {
-    /// <summary>Nesting depth the readers allow (System.Text.Json's default): deeper documents are refused by the parser in one line.</summary>
-    public const int MaxDepth = 64;
-
     /// <summary>
     /// Refuses a string or property name that is not valid Unicode (a lone surrogate escape such as "\ud800"), which
     /// System.Text.Json parses but cannot hand back as a string; without this every reader would crash on first access.

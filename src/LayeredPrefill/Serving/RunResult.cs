@@ -21,9 +21,6 @@ public sealed record RunResult(
     /// <summary>Sums over every iteration.</summary>
     public IterationTotals IterationTotals => Totals ?? IterationTotals.Of(Iterations);
 
-    /// <summary>Traffic over all iterations.</summary>
-    public Traffic TotalTraffic => IterationTotals.Traffic;
-
     /// <summary>Energy of all iterations plus idle gaps.</summary>
     public double TotalEnergyJoules => IterationTotals.EnergyJoules + IdleEnergyJoules;
 }

@@ -44,6 +44,7 @@ public sealed class ServingSimulator(IScheduler scheduler, IExecutor executor, d
     /// <param name="progress">Called after every iteration (cheaply: the caller decides how often to show it).</param>
     public RunResult Run(Workload workload, CancellationToken cancel = default, int? maxConcurrency = null, Action<ServingProgress>? progress = null)
     {
+        if (maxConcurrency is { } slots) ArgumentOutOfRangeException.ThrowIfNegativeOrZero(slots, nameof(maxConcurrency));
         var requests = workload.Requests.OrderBy(r => r.ArrivalSeconds).ThenBy(r => r.Id).ToArray();
         var builders = new Dictionary<int, Builder>(requests.Length);
         foreach (var r in requests)
@@ -87,6 +88,10 @@ public sealed class ServingSimulator(IScheduler scheduler, IExecutor executor, d
                         throw new InvalidOperationException($"{scheduler.Name}: requests remain but none can be scheduled and none will arrive");
                     break;
                 }
+                // Every slot is held by a request the scheduler cannot run, so no slot frees and no arrival can be sent:
+                // waiting for the next arrival would come back here at the same clock forever.
+                if (inFlight >= limit)
+                    throw new InvalidOperationException($"{scheduler.Name}: all {limit} client slots are held by requests none can be scheduled, so none of the {requests.Length - next} waiting can be sent");
                 double arrival = requests[next].ArrivalSeconds;
                 idleEnergy += idlePowerWatts * Math.Max(0, arrival - now);
                 now = Math.Max(now, arrival);

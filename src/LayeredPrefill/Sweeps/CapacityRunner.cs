@@ -20,7 +20,10 @@ public static class CapacityRunner
             .SelectMany(s => definition.ParsedPolicies().Select(p => (s.Grid, s.Model, s.Trace, Policy: p)))
             .ToArray();
         var results = new CapacityResult[searches.Length];
-        Parallel.For(0, searches.Length, new ParallelOptions { CancellationToken = cancel, MaxDegreeOfParallelism = Environment.ProcessorCount }, i =>
+        var options = new ParallelOptions { CancellationToken = cancel, MaxDegreeOfParallelism = Environment.ProcessorCount };
+        // Awaited as SweepRunner's loop is, so a search's failure (a full disk: one UserInputException line) or a cancellation
+        // reaches the caller as itself; Parallel.For would wrap it in an AggregateException, which the CLI reports as a crash.
+        Parallel.ForAsync(0, searches.Length, options, (i, _) =>
         {
             var (grid, model, trace, policy) = searches[i];
             SweepPoint At(double rate) => new(model, trace, policy, rate, definition.RequestsFor(grid, rate), definition.Seed, grid.MaxModelLengthTokens);
@@ -40,7 +43,8 @@ public static class CapacityRunner
                 return report.Metrics.SloAttainment;
             });
             results[i] = new CapacityResult(model, trace, policy.Name, target, capacity, miss, probes);
-        });
+            return ValueTask.CompletedTask;
+        }).GetAwaiter().GetResult();
         CapacityFile.Write(store, results);
         return results;
     }

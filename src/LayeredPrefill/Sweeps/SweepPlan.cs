@@ -64,6 +64,7 @@ public sealed class SweepPlan : IDisposable
             throw new UserInputException(string.Create(CultureInfo.InvariantCulture,
                 $"{where}: {count:N0} points, {definition.RequestCountBound:N0} requests, about {coreSeconds / 3600:N1} core-hours of simulation; pass --yes to run a sweep this large"));
         AtomicFile.EnsureWritable(store.DefinitionPath, "--results-dir");
+        Experiments.RunContext.Now(); // each point file is stamped as it finishes: a bad SOURCE_DATE_EPOCH is refused now, not after the work
         var ownerLock = OwnerLock.Acquire(store.LockPath, where);
         try
         {

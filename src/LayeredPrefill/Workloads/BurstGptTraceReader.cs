@@ -9,7 +9,10 @@ public static class BurstGptTraceReader
     private static readonly string[] Needed = ["Timestamp", "Request tokens", "Response tokens"];
 
     /// <summary>The trace at <paramref name="path"/>, called <paramref name="name"/>.</summary>
-    public static TraceRead ReadFile(string path, string name)
+    public static TraceRead ReadFile(string path, string name) => ReadFile(path, name, TraceReader.MaxRows);
+
+    /// <summary>As <see cref="ReadFile(string, string)"/>, refusing a trace of more than <paramref name="maxRows"/> kept rows.</summary>
+    internal static TraceRead ReadFile(string path, string name, int maxRows)
     {
         var rows = new List<TraceRow>();
         int failed = 0, lastLine = 0;
@@ -17,11 +20,11 @@ public static class BurstGptTraceReader
         {
             lastLine = line;
             int t = index["Timestamp"], p = index["Request tokens"], o = index["Response tokens"];
-            double seconds = TraceValues.NonNegative(fields[t], "Timestamp", "seconds", path, line, t + 1);
-            long prompt = TraceValues.Tokens(fields[p], "Request tokens", path, line, p + 1);
-            long output = TraceValues.Tokens(fields[o], "Response tokens", path, line, o + 1);
+            double seconds = TraceValues.Seconds(fields[t], "Timestamp", path, line, t + 1);
+            int prompt = TraceValues.Tokens(fields[p], "Request tokens", path, line, p + 1, zeroAllowed: true);
+            int output = TraceValues.Tokens(fields[o], "Response tokens", path, line, o + 1, zeroAllowed: true);
             if (output == 0 || prompt == 0) { failed++; continue; }
-            rows.Add(new TraceRow((int)prompt, (int)output, seconds));
+            TraceValues.Keep(rows, new TraceRow(prompt, output, seconds), path, line, maxRows);
         }
         if (rows.Count == 0) throw TraceValues.Error(path, lastLine + 1, 1, failed > 0 ? $"all {failed} rows are failed requests (0 tokens)" : "no data rows after the header");
         var (sorted, outOfOrder) = TraceValues.Sorted(TraceValues.FromFirst(rows));

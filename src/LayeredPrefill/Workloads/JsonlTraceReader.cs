@@ -10,7 +10,10 @@ namespace LayeredPrefill.Workloads;
 public static class JsonlTraceReader
 {
     /// <summary>The trace at <paramref name="path"/>, called <paramref name="name"/>.</summary>
-    public static Trace ReadFile(string path, string name)
+    public static Trace ReadFile(string path, string name) => ReadFile(path, name, TraceReader.MaxRows);
+
+    /// <summary>As <see cref="ReadFile(string, string)"/>, refusing a trace of more than <paramref name="maxRows"/> rows.</summary>
+    internal static Trace ReadFile(string path, string name, int maxRows)
     {
         var rows = new List<TraceRow>();
         using var lines = LayeredPrefill.IO.BoundedFile.OpenLines(path, LayeredPrefill.IO.ReadLimits.Trace);
@@ -41,7 +44,7 @@ public static class JsonlTraceReader
                 if (output == 0) throw TraceValues.Error(path, lineNumber, 1, "output_length must be > 0 tokens (got 0)");
                 if (prompt > TraceReader.MaxTokens || output > TraceReader.MaxTokens)
                     throw TraceValues.Error(path, lineNumber, 1, $"input_length or output_length exceeds the limit of {TraceReader.MaxTokens} tokens");
-                rows.Add(new TraceRow((int)prompt, (int)output, ms / 1000.0));
+                TraceValues.Keep(rows, new TraceRow((int)prompt, (int)output, ms / 1000.0), path, lineNumber, maxRows);
             }
         }
         if (rows.Count == 0) throw TraceValues.Error(path, lineNumber + 1, 1, "no requests (expected JSON lines with timestamp, input_length, output_length)");
@@ -53,9 +56,9 @@ public static class JsonlTraceReader
     {
         if (!o.TryGetProperty(field, out var v)) throw TraceValues.Error(path, line, 1, $"field '{field}' is missing");
         if (v.ValueKind != JsonValueKind.Number || !v.TryGetDouble(out double d) || !double.IsFinite(d))
-            throw TraceValues.Error(path, line, 1, $"field '{field}' must be a number of {unit} (got {v.GetRawText()})");
-        if (d < 0) throw TraceValues.Error(path, line, 1, $"field '{field}' must be >= 0 {unit} (got {v.GetRawText()})");
-        if (whole && d != Math.Floor(d)) throw TraceValues.Error(path, line, 1, $"field '{field}' must be a whole number of {unit} (got {v.GetRawText()})");
+            throw TraceValues.Error(path, line, 1, $"field '{field}' must be a number of {unit} (got {LayeredPrefill.IO.Echo.Of(v.GetRawText())})");
+        if (d < 0) throw TraceValues.Error(path, line, 1, $"field '{field}' must be >= 0 {unit} (got {LayeredPrefill.IO.Echo.Of(v.GetRawText())})");
+        if (whole && d != Math.Floor(d)) throw TraceValues.Error(path, line, 1, $"field '{field}' must be a whole number of {unit} (got {LayeredPrefill.IO.Echo.Of(v.GetRawText())})");
         return d;
     }
 }

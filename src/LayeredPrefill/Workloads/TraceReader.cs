@@ -21,16 +21,19 @@ public static class TraceReader
         "yyyy-MM-dd HH:mm:ss.FFFFFFFzzz", "yyyy-MM-ddTHH:mm:ss.FFFFFFFzzz", "yyyy-MM-ddTHH:mm:ss.FFFFFFFZ",
     ];
 
-    /// <summary>Rows a trace may have: each is kept in memory (24 bytes), so this bounds a trace at about half a gigabyte.</summary>
+    /// <summary>Rows a trace of any layout may have: each is kept in memory (24 bytes), so this bounds a trace at about half a gigabyte.</summary>
     public const int MaxRows = 20_000_000;
 
     /// <summary>Reads the trace file at <paramref name="path"/>, streaming it through the bounded reader; it is called <paramref name="name"/>, else after the file.</summary>
-    public static Trace ReadFile(string path, string? name = null)
+    public static Trace ReadFile(string path, string? name = null) => ReadFile(path, name, MaxRows);
+
+    /// <summary>As <see cref="ReadFile(string, string?)"/>, refusing a trace of more than <paramref name="maxRows"/> rows.</summary>
+    internal static Trace ReadFile(string path, string? name, int maxRows)
     {
         if (string.IsNullOrWhiteSpace(path)) throw new UserInputException("--trace-file: the path is empty");
         // Column numbers in messages are CSV field numbers, also for bytes that are not text.
         using var lines = BoundedFile.OpenLines(path, ReadLimits.Trace, prefix => CsvLine.FieldNumberAt(prefix));
-        return Read(lines.ReadLine, path, name ?? Path.GetFileNameWithoutExtension(path));
+        return Read(lines.ReadLine, path, name ?? Path.GetFileNameWithoutExtension(path), maxRows);
     }
 
     /// <summary>Parses CSV text; <paramref name="source"/> names it in messages.</summary>
@@ -41,9 +44,9 @@ public static class TraceReader
     }
 
     /// <summary>Reads CSV from <paramref name="reader"/>; <paramref name="source"/> names it in messages.</summary>
-    public static Trace Read(TextReader reader, string source, string name) => Read(reader.ReadLine, source, name);
+    public static Trace Read(TextReader reader, string source, string name) => Read(reader.ReadLine, source, name, MaxRows);
 
-    private static Trace Read(Func<string?> readLine, string source, string name)
+    private static Trace Read(Func<string?> readLine, string source, string name, int maxRows)
     {
         int lineNumber = 0;
         TraceColumns? columns = null;
@@ -57,7 +60,7 @@ public static class TraceReader
             if (lineNumber == 1) line = line.TrimStart('\uFEFF');
             if (string.IsNullOrWhiteSpace(line)) continue;
             List<string> fields = CsvLine.Split(line, out int badField)
-                ?? throw Error(source, lineNumber, badField, "unclosed double quote");
+                ?? throw TraceValues.Error(source, lineNumber, badField, "unclosed double quote");
             if (columns is null)
             {
                 columns = TraceColumns.FromHeader(fields, source, lineNumber);
@@ -66,74 +69,29 @@ public static class TraceReader
             }
             // Concatenated CSV files repeat their header: a line equal to the header is skipped, not read as data.
             if (fields.SequenceEqual(header!, StringComparer.Ordinal)) continue;
-            if (rows.Count == MaxRows)
-                throw Error(source, lineNumber, 1, $"more than {MaxRows:N0} rows (the most a trace may have; sample it first)");
             if (fields.Count != columns.FieldCount)
-                throw Error(source, lineNumber, Math.Min(fields.Count, columns.FieldCount) + 1,
+                throw TraceValues.Error(source, lineNumber, Math.Min(fields.Count, columns.FieldCount) + 1,
                     $"expected {columns.FieldCount} fields as in the header, found {fields.Count}");
-            int prompt = Tokens(fields, columns.Prompt, columns.PromptName, source, lineNumber);
-            int output = Tokens(fields, columns.Output, columns.OutputName, source, lineNumber);
+            int prompt = TraceValues.Tokens(fields[columns.Prompt], columns.PromptName, source, lineNumber, columns.Prompt + 1);
+            int output = TraceValues.Tokens(fields[columns.Output], columns.OutputName, source, lineNumber, columns.Output + 1);
             double? arrival = null;
             if (columns.Time is int t)
             {
                 if (columns.TimeIsDateTime) dateTimes.Add(DateTimeTicks(fields[t], columns.TimeName!, source, lineNumber, t + 1));
-                else arrival = Seconds(fields[t], columns.TimeName!, source, lineNumber, t + 1);
+                else arrival = TraceValues.Seconds(fields[t], columns.TimeName!, source, lineNumber, t + 1);
             }
-            rows.Add(new TraceRow(prompt, output, arrival));
+            TraceValues.Keep(rows, new TraceRow(prompt, output, arrival), source, lineNumber, maxRows);
         }
         if (columns is null)
-            throw Error(source, 1, 1, "empty file (expected a header such as num_prefill_tokens,num_decode_tokens)");
+            throw TraceValues.Error(source, 1, 1, "empty file (expected a header such as num_prefill_tokens,num_decode_tokens)");
         if (rows.Count == 0)
-            throw Error(source, lineNumber + 1, 1, "no data rows after the header");
-        if (columns.TimeIsDateTime)
-        {
-            // Splitwise stamps are wall-clock; the trace starts at its earliest one. Ticks keep 100 ns exactly.
-            long first = dateTimes.Min();
-            for (int i = 0; i < rows.Count; i++)
-                rows[i] = rows[i] with { ArrivalSeconds = (dateTimes[i] - first) / (double)TimeSpan.TicksPerSecond };
-        }
+            throw TraceValues.Error(source, lineNumber + 1, 1, "no data rows after the header");
+        // Splitwise stamps are wall-clock; the trace starts at its earliest one.
+        if (columns.TimeIsDateTime) TraceValues.ArrivalsFromTicks(rows, dateTimes);
         rows.TrimExcess();
         if (columns.Time is null) return new Trace(name, rows, HasTimestamps: false, OutOfOrderRowsSorted: 0);
-        int outOfOrder = 0;
-        double latest = double.NegativeInfinity;
-        foreach (TraceRow row in rows)
-        {
-            if (row.ArrivalSeconds < latest) outOfOrder++;
-            else latest = row.ArrivalSeconds!.Value;
-        }
-        IReadOnlyList<TraceRow> sorted = outOfOrder == 0 ? rows : rows.OrderBy(r => r.ArrivalSeconds).ToArray(); // OrderBy is stable
+        var (sorted, outOfOrder) = TraceValues.Sorted(rows);
         return new Trace(name, sorted, HasTimestamps: true, outOfOrder);
-    }
-
-    private static UserInputException Error(string source, int line, int column, string what) =>
-        new($"{source}:{line}:{column}: {what}");
-
-    private static int Tokens(List<string> fields, int index, string column, string source, int line)
-    {
-        string text = fields[index];
-        int col = index + 1;
-        long value;
-        if (text.Length == 0) throw Error(source, line, col, $"{column} is empty");
-        if (long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long whole)) value = whole;
-        else if (IsNonFinite(text)) throw Error(source, line, col, $"{column} is not a finite number (got '{Echo.Of(text)}')");
-        // pandas writes integer columns with missing values as floats ("1234.0"); accept those when whole.
-        else if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double d) && d == Math.Floor(d) && Math.Abs(d) < 1e18) value = (long)d;
-        else throw Error(source, line, col, $"{column} must be a whole number of tokens (got '{Echo.Of(text)}')");
-        if (value <= 0) throw Error(source, line, col, $"{column} must be > 0 tokens (got {value})");
-        if (value > MaxTokens) throw Error(source, line, col, $"{column} exceeds the limit of {MaxTokens} tokens (got {value})");
-        return (int)value;
-    }
-
-    private static double Seconds(string text, string column, string source, int line, int col)
-    {
-        if (text.Length == 0) throw Error(source, line, col, $"{column} is empty");
-        if (IsNonFinite(text)) throw Error(source, line, col, $"{column} is not a finite number (got '{Echo.Of(text)}')");
-        if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double seconds))
-            throw Error(source, line, col, $"{column} must be a number of seconds (got '{Echo.Of(text)}')");
-        // "1e400" parses, to infinity: refuse it like a spelled-out inf.
-        if (!double.IsFinite(seconds)) throw Error(source, line, col, $"{column} is not a finite number (got '{Echo.Of(text)}')");
-        if (seconds < 0) throw Error(source, line, col, $"{column} must be >= 0 seconds from the start (got {Echo.Of(text)})");
-        return seconds;
     }
 
     private static long DateTimeTicks(string text, string column, string source, int line, int col)
@@ -141,12 +99,6 @@ public static class TraceReader
         if (DateTimeOffset.TryParseExact(text, DateTimeFormats, CultureInfo.InvariantCulture,
                 DateTimeStyles.AssumeUniversal, out DateTimeOffset stamp))
             return stamp.UtcTicks;
-        throw Error(source, line, col, $"{column} is not a timestamp like 2023-11-16 18:17:03.9799600 (got '{Echo.Of(text)}')");
-    }
-
-    private static bool IsNonFinite(string text)
-    {
-        string t = text.TrimStart('+', '-').ToLowerInvariant();
-        return t is "nan" or "inf" or "infinity" or "∞";
+        throw TraceValues.Error(source, line, col, $"{column} is not a timestamp like 2023-11-16 18:17:03.9799600 (got '{Echo.Of(text)}')");
     }
 }

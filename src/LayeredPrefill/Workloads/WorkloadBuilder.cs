@@ -91,7 +91,9 @@ public static class WorkloadBuilder
         return (picked, arrivals);
     }
 
-    // Burstiness 1 keeps the exponential draw itself, so Poisson workloads are the same draws they always were.
+    // Burstiness 1 is a Poisson process: its gaps take the exponential's one uniform draw each, not a gamma of shape 1 (the same
+    // law, but Marsaglia and Tsang's rejection loop takes a varying number of draws), so a Poisson workload's arrivals are a
+    // fixed function of the seed's stream, independent of the gamma sampler.
     private static double Gap(SeededRandom random, WorkloadSpec spec, double rate) =>
         spec.Burstiness == 1.0 ? random.Exponential(rate) : random.Gamma(spec.Burstiness, 1.0 / (rate * spec.Burstiness));
 

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using LayeredPrefill.IO;
 
 namespace LayeredPrefill.Tests.Cli.Commands;
 
@@ -119,7 +120,7 @@ public class InterruptTests
     }
 
     private static void AssertNoTemporaryFiles(string folder) =>
-        Assert.DoesNotContain(Directory.GetFiles(folder, "*", SearchOption.AllDirectories), f => f.Contains(".tmp-") || f.Contains(".write-probe-"));
+        Assert.DoesNotContain(Directory.GetFiles(folder, "*", SearchOption.AllDirectories), f => AtomicFile.IsTemporary(Path.GetFileName(f)));
 
     /// <summary>Waits for the trigger line, sends Ctrl-C while the work is still running, and checks the exit it promises: 130 and one "interrupted" line.</summary>
     private static void InterruptOnceUnderWay(CliProcess cli, string neverStarted, string finishedFirst)

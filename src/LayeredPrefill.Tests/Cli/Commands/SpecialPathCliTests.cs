@@ -59,6 +59,27 @@ public sealed class SpecialPathCliTests : IDisposable
     }
 
     [Fact]
+    public void Output_to_dev_stdout_redirected_to_a_file_keeps_the_table_and_one_whole_document()
+    {
+        if (!OperatingSystem.IsLinux()) return;
+        string file = Path.Combine(_dir, "printed.txt");
+        // As a shell runs `layered-prefill run ... --output /dev/stdout > file`: stdout is the file, opened by the shell.
+        using var cli = new CliProcess(Tiny("--output", "/dev/stdout"), _ => false, ["/bin/sh", "-c", $"exec \"$0\" \"$@\" > '{file}'"]);
+        Assert.True(cli.Exit() == 0, cli.Transcript);
+        // Reopening /proc/self/fd/1 would have written the document at offset 0, and the table over its start.
+        string[] lines = File.ReadAllLines(file);
+        int start = Array.IndexOf(lines, "{");
+        int end = Array.IndexOf(lines, "}", Math.Max(start, 0));
+        Assert.True(start >= 0 && end > start, "no whole JSON document in the file:\n" + string.Join("\n", lines));
+        Assert.Equal(1, lines.Count(l => l == "{"));
+        using var doc = JsonDocument.Parse(string.Join("\n", lines[start..(end + 1)]));
+        Assert.Equal("layered-prefill", doc.RootElement.GetProperty("tool").GetString());
+        // The console table follows the document, whole.
+        string table = string.Join("\n", lines[(end + 1)..]);
+        Assert.Contains("TTFT mean (ms)", table);
+    }
+
+    [Fact]
     public void Output_to_a_fifo_nobody_reads_is_one_line_and_the_fifo_stays()
     {
         if (!OperatingSystem.IsLinux()) return;
