@@ -113,7 +113,8 @@ public sealed record ServingMetrics(
         return buckets.Count == 0 ? 0 : buckets.Values.Max();
     }
 
-    /// <summary>vLLM's max_concurrent_requests: the peak of completed requests in flight, over half-open [sent, finished) intervals.</summary>
+    /// <summary>The key vLLM calls max_concurrent_requests, as the exact peak of completed requests in flight over half-open
+    /// [sent, finished) intervals; vLLM's own one-second buckets read the same or higher (the README says so beside the keys).</summary>
     private static int PeakConcurrency(IReadOnlyList<RequestTimeline> completed)
     {
         var events = completed.SelectMany(r => new[] { (Time: r.ArrivalSeconds, Delta: 1), (Time: r.FinishSeconds!.Value, Delta: -1) })
