@@ -21,7 +21,7 @@ internal static class CalibrateCommand
 {
     internal static Command Create()
     {
-        var output = new Option<string?>("--output") { Description = "DeviceProfile JSON to write (default results/devices/<card>.json)." };
+        var output = new Option<string?>("--output") { Description = "DeviceProfile JSON to write (default runs/devices/<card>.json; the committed profile is results/devices/<card>.json)." };
         var samplesOut = new Option<string>("--samples-output") { Description = "Every measured iteration (what --refit-from reads).", DefaultValueFactory = _ => "calibration-samples.json" };
         var details = new Option<string>("--details-output") { Description = "The fit's errors and every iteration's prediction.", DefaultValueFactory = _ => "calibration-report.json" };
         var refit = new Option<string?>("--refit-from") { Description = "Fit again, without a GPU, from a samples file an earlier calibrate wrote." };
@@ -60,7 +60,8 @@ internal static class CalibrateCommand
                 GpuResultFile.Save(samplesFile, samples);
                 Console.WriteLine($"wrote {samplesFile} ({samples.Iterations.Count} iterations)");
             }
-            string outPath = AtomicFile.EnsureWritable(parse.GetValue(output) ?? Path.Combine("results", "devices",
+            // A user's fit goes to the ignored runs/ folder; the committed results/devices profiles are rewritten only when named.
+            string outPath = AtomicFile.EnsureWritable(parse.GetValue(output) ?? Path.Combine(ResultsOptions.DefaultRoot, "devices",
                 samples.Device.Card.Contains("H200", StringComparison.OrdinalIgnoreCase) ? "h200.json" : "gpu.json"), "--output");
             string source = $"calibrated {samples.Device.Date} on {samples.Device.Card} (driver {samples.Device.Driver}) by `calibrate` from {Path.GetFileName(samplesFile)}: " +
                 $"every op class fitted to the ilgpu-cuda executor's own kernels ({samples.Model}, bf16, tensor cores), the routed experts with a " +

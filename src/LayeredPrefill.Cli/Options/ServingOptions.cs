@@ -37,7 +37,7 @@ internal sealed class ServingOptions
     public Option<double> ZipfSkew { get; } = new("--zipf-skew") { Description = "Expert popularity skew for sampled routing (0 = uniform).", DefaultValueFactory = _ => 0.0 };
     public Option<string> Executor { get; } = new("--executor") { Description = "What prices iterations: roofline (a model of --device) or kernels (real MoE kernels, measured).", DefaultValueFactory = _ => "roofline" };
     public Option<string> Backend { get; } = SharedOptions.Backend("for --executor kernels");
-    public Option<int> KvBlocks { get; } = new("--kv-blocks") { Description = "KV pool of the kernel engine, in blocks of 16 tokens (the scheduler uses the same; default: every request's context at once, at most 2048).", DefaultValueFactory = _ => 2048 };
+    public Option<int> KvBlocks { get; } = new("--kv-blocks") { Description = "KV pool of the kernel engine, in blocks of 16 tokens (the scheduler uses the same; given, it sizes the roofline's pool too). Default: on ilgpu-cuda the card's memory × --gpu-memory-utilization less the weights and activations; on the CPU backends every request's context at once, at most 2048.", DefaultValueFactory = _ => 2048 };
     public Option<bool> RecordTokens { get; } = new("--record-tokens") { Description = "Include every request's generated token ids in the JSON (real kernels only)." };
     public Option<bool> Timelines { get; } = new("--timelines") { Description = "Include every request's token times in the JSON." };
     public Option<bool> IterationLog { get; } = new("--iteration-log") { Description = "Include the per-iteration log in the JSON." };

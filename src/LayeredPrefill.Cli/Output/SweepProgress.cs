@@ -21,7 +21,7 @@ internal static class SweepProgress
         if (alreadyDone > listed) Console.Error.WriteLine($"  … and {alreadyDone - listed} more resumed");
         if (alreadyDone == total && total > 0)
             Console.Error.WriteLine($"nothing to simulate: all {total} points were resumed from {plan.Store.PointsFolder}; to run them afresh use another --name or delete that folder");
-        bool interactive = !Console.IsOutputRedirected && AnsiConsole.Profile.Capabilities.Interactive;
+        bool interactive = TextTable.StdoutIsTerminal;
         if (!interactive)
         {
             int done = alreadyDone;

@@ -76,5 +76,8 @@ public sealed class ArrivalParityTests
         Assert.Null(GoodputObjectives.Parse([]));
         Assert.Throws<UserInputException>(() => GoodputObjectives.Parse(["itl:5"]));
         Assert.Throws<UserInputException>(() => GoodputObjectives.Parse(["ttft=5"]));
+        Assert.Equal(new GoodputObjectives(1500, null, 2e4), GoodputObjectives.Parse(["ttft:1.5e3", "e2el:20000"]));
+        Assert.Throws<UserInputException>(() => GoodputObjectives.Parse(["ttft:0x10"]));
+        Assert.Throws<UserInputException>(() => GoodputObjectives.Parse(["tpot:Infinity"]));
     }
 }

@@ -19,8 +19,9 @@ public sealed record GoodputObjectives(double? TtftMs, double? TpotMs, double? E
         {
             string[] parts = pair.Split(':');
             if (parts.Length != 2) throw new UserInputException($"--goodput: '{pair}' is not KEY:VALUE (e.g. ttft:10000 tpot:125)");
-            if (!double.TryParse(parts[1], NumberStyles.Float, CultureInfo.InvariantCulture, out double ms) || !(ms > 0) || !double.IsFinite(ms))
-                throw new UserInputException($"--goodput: '{pair}': the objective must be a finite number of milliseconds > 0");
+            // The CLI's one number rule (plain invariant digits: "1,5" or "0x10" are refused, not read as something else).
+            if (!IO.PlainNumber.TryParseDouble(parts[1], out double ms, out _) || !(ms > 0))
+                throw new UserInputException($"--goodput: '{IO.Echo.Of(pair)}': the objective must be a finite number of milliseconds > 0");
             switch (parts[0].Trim().ToLowerInvariant())
             {
                 case "ttft": ttft = ms; break;
