@@ -65,11 +65,12 @@ public static class CapacityFile
         }
     }
 
-    /// <summary>The sweep points of every probe of the recorded searches (for the report and summary.csv).</summary>
+    /// <summary>The sweep points of every probe of the recorded searches (for the report and summary.csv); a search whose
+    /// model and trace no grid of the definition holds any more has no points.</summary>
     public static IReadOnlyList<SweepPoint> ProbePoints(SweepDefinition definition, SweepStore store) =>
         Read(store).SelectMany(r =>
         {
-            var grid = definition.Grids.First(g => g.Models.Contains(r.Model) && g.Traces.Contains(r.Trace));
+            if (CapacityRunner.SearchGrid(definition, r.Model, r.Trace) is not { } grid) return Enumerable.Empty<SweepPoint>();
             var policy = PolicyRegistry.Parse(r.Policy);
             return r.Probes.Select(p => new SweepPoint(r.Model, r.Trace, policy, p.RatePerSecond, definition.RequestsFor(grid, p.RatePerSecond), definition.Seed, grid.MaxModelLengthTokens));
         }).DistinctBy(p => p.Key).ToArray();

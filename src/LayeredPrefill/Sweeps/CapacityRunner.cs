@@ -9,15 +9,23 @@ namespace LayeredPrefill.Sweeps;
 /// </summary>
 public static class CapacityRunner
 {
+    /// <summary>
+    /// The grid whose request count and length limit a capacity search of <paramref name="model"/> × <paramref name="trace"/>
+    /// uses: the first that holds the pair, skipping grids with a fixed request count when there are several (their rates are
+    /// not a rate × duration workload); null when none does. The runner and the report's probe points both ask this.
+    /// </summary>
+    public static SweepGrid? SearchGrid(SweepDefinition definition, string model, string trace) =>
+        definition.Grids.FirstOrDefault(g => (g.Requests is null || definition.Grids.Count == 1) && g.Models.Contains(model) && g.Traces.Contains(trace));
+
     /// <summary>Searches every model × trace × policy of <paramref name="definition"/>; <paramref name="onProbe"/> is told of each probe run.</summary>
     public static IReadOnlyList<CapacityResult> Run(SweepDefinition definition, SweepStore store, Action<SweepPoint, RunReport?>? onProbe = null, CancellationToken cancel = default)
     {
         if (definition.CapacityTarget is not { } target) return [];
         var specs = new PointSpecs(definition);
-        var searches = definition.Grids.Where(g => g.Requests is null || definition.Grids.Count == 1)
-            .SelectMany(g => g.Models.SelectMany(m => g.Traces.Select(t => (Grid: g, Model: m, Trace: t))))
-            .DistinctBy(s => (s.Model, s.Trace))
-            .SelectMany(s => definition.ParsedPolicies().Select(p => (s.Grid, s.Model, s.Trace, Policy: p)))
+        var searches = definition.Grids.SelectMany(g => g.Models.SelectMany(m => g.Traces.Select(t => (Model: m, Trace: t))))
+            .Distinct()
+            .Select(s => (Grid: SearchGrid(definition, s.Model, s.Trace), s.Model, s.Trace)).Where(s => s.Grid is not null)
+            .SelectMany(s => definition.ParsedPolicies().Select(p => (Grid: s.Grid!, s.Model, s.Trace, Policy: p)))
             .ToArray();
         var results = new CapacityResult[searches.Length];
         var options = new ParallelOptions { CancellationToken = cancel, MaxDegreeOfParallelism = Environment.ProcessorCount };
