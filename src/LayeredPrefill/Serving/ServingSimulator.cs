@@ -117,7 +117,9 @@ public sealed class ServingSimulator(IScheduler scheduler, IExecutor executor, d
 
             foreach (int id in plan.Decodes.Select(d => d.RequestId).Concat(plan.Prefills.Select(p => p.RequestId)).Distinct())
                 builders[id].ExecutionSeconds += cost.DurationSeconds;
-            workDone += plan.Decodes.Count + plan.Prefills.Sum(p => (double)p.TokenCount * p.Layers.Count / plan.ModelLayers);
+            // Only the progress line reads it: a run without one pays nothing for it.
+            if (progress is not null)
+                workDone += plan.Decodes.Count + plan.Prefills.Sum(p => (double)p.TokenCount * p.Layers.Count / plan.ModelLayers);
 
             var outcome = scheduler.Complete(plan);
             foreach (int id in outcome.Emitted)
